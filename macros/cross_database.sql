@@ -1,0 +1,88 @@
+{#- Engine differences, each behind adapter.dispatch so models stay one text. -#}
+
+{% macro type_double() %}{{ return(adapter.dispatch('type_double', 'leadscore')()) }}{% endmacro %}
+{% macro default__type_double() %}double precision{% endmacro %}
+{% macro duckdb__type_double() %}double{% endmacro %}
+{% macro spark__type_double() %}double{% endmacro %}
+
+{% macro type_text() %}{{ return(adapter.dispatch('type_text', 'leadscore')()) }}{% endmacro %}
+{% macro default__type_text() %}varchar{% endmacro %}
+{% macro postgres__type_text() %}text{% endmacro %}
+{% macro spark__type_text() %}string{% endmacro %}
+
+{#- A number parsed from text, or null when the text is not a number. -#}
+{% macro safe_to_number(expr) %}{{ return(adapter.dispatch('safe_to_number', 'leadscore')(expr)) }}{% endmacro %}
+{% macro default__safe_to_number(expr) -%}
+    try_cast(trim({{ expr }}) as {{ leadscore.type_double() }})
+{%- endmacro %}
+{% macro postgres__safe_to_number(expr) -%}
+    (case
+        when trim({{ expr }}) ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+            then cast(trim({{ expr }}) as double precision)
+    end)
+{%- endmacro %}
+
+{% macro regex_matches(expr, pattern) %}{{ return(adapter.dispatch('regex_matches', 'leadscore')(expr, pattern)) }}{% endmacro %}
+{% macro default__regex_matches(expr, pattern) %}regexp_matches({{ expr }}, '{{ pattern }}'){% endmacro %}
+{% macro postgres__regex_matches(expr, pattern) %}({{ expr }} ~ '{{ pattern }}'){% endmacro %}
+{% macro spark__regex_matches(expr, pattern) %}({{ expr }} rlike '{{ pattern }}'){% endmacro %}
+
+{% macro regex_replace_all(expr, pattern, replacement) %}{{ return(adapter.dispatch('regex_replace_all', 'leadscore')(expr, pattern, replacement)) }}{% endmacro %}
+{% macro default__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g'){% endmacro %}
+{% macro spark__regex_replace_all(expr, pattern, replacement) %}regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}'){% endmacro %}
+
+{#- 2 to the power x: exponential half-life decay. -#}
+{% macro power_of_two(expr) %}{{ return(adapter.dispatch('power_of_two', 'leadscore')(expr)) }}{% endmacro %}
+{% macro default__power_of_two(expr) %}power(2.0, {{ expr }}){% endmacro %}
+
+{#- Text of a timestamp, in UTC, or null when no known form parses.
+    ISO forms always; day-first or month-first forms by var('date_order'). -#}
+{% macro parse_timestamp(expr) %}{{ return(adapter.dispatch('parse_timestamp', 'leadscore')(expr)) }}{% endmacro %}
+
+{% macro local_date_formats() -%}
+    {%- set order = var('date_order', 'dmy') -%}
+    {%- if order not in ['dmy', 'mdy'] -%}
+        {{ exceptions.raise_compiler_error("var date_order must be 'dmy' or 'mdy', got '" ~ order ~ "'") }}
+    {%- endif -%}
+    {%- set day_month = '%d-%m' if order == 'dmy' else '%m-%d' -%}
+    {%- set formats = [] -%}
+    {%- for sep in ['-', '/', '.'] -%}
+        {%- set date_part = day_month.replace('-', sep) ~ sep ~ '%Y' -%}
+        {%- for time_part in ['', ' %H:%M', ' %H:%M:%S'] -%}
+            {%- do formats.append(date_part ~ time_part) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(formats) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp(expr) -%}
+    coalesce(
+        cast(try_cast(nullif(trim({{ expr }}), '') as timestamptz) as timestamp),
+        try_strptime(trim({{ expr }}), [
+            {%- for f in leadscore.local_date_formats() %}'{{ f }}'{{ ',' if not loop.last }}{% endfor -%}
+        ])
+    )
+{%- endmacro %}
+
+{% macro postgres__parse_timestamp(expr) -%}
+    {%- set pg_local = 'DD-MM-YYYY HH24:MI:SS' if var('date_order', 'dmy') == 'dmy' else 'MM-DD-YYYY HH24:MI:SS' -%}
+    (case
+        when trim({{ expr }}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            then cast(cast(trim({{ expr }}) as timestamptz) at time zone 'UTC' as timestamp)
+        when trim({{ expr }}) ~ '^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$'
+            then cast(to_timestamp(regexp_replace(trim({{ expr }}), '[/.]', '-', 'g'), '{{ pg_local }}') as timestamp)
+    end)
+{%- endmacro %}
+
+{% macro spark__parse_timestamp(expr) -%}
+    {%- set order = var('date_order', 'dmy') -%}
+    {%- set dm = 'dd-MM' if order == 'dmy' else 'MM-dd' -%}
+    coalesce(
+        try_to_timestamp(trim({{ expr }})),
+        {%- for sep in ['-', '/', '.'] %}
+        {%- for time_part in ['', ' HH:mm', ' HH:mm:ss'] %}
+        try_to_timestamp(trim({{ expr }}), '{{ dm.replace("-", sep) ~ sep ~ "yyyy" ~ time_part }}'){{ ',' if not loop.last }}
+        {%- endfor %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}

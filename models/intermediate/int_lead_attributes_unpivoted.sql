@@ -1,0 +1,66 @@
+{#- One row per lead and attribute that some fit rule reads, nulls included
+    (is_absent needs them). Only the real column names of int_leads_enriched
+    become SQL; a rule naming a column that does not exist fails the build. -#}
+{%- set leads_relation = ref('int_leads_enriched') -%}
+{%- set attributes = [] -%}
+{%- if execute -%}
+    {%- set available = [] -%}
+    {%- for col in adapter.get_columns_in_relation(leads_relation) -%}
+        {%- if col.name | lower != 'lead_id' -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set rules = run_query("select distinct attribute, rule_id, scoring_model from " ~ ref('stg_rules__fit_rules') ~ " order by 1, 2") -%}
+    {%- for rule in rules.rows -%}
+        {%- if available and rule[0] not in available -%}
+            {{ exceptions.raise_compiler_error(
+                "Invalid rule in seeds/fit_rules.csv: rule_id '" ~ rule[1] ~ "': attribute = '" ~ rule[0]
+                ~ "' is not a lead column; expected one of " ~ available | join(', ')) }}
+        {%- endif -%}
+        {%- if rule[0] in available and rule[0] not in attributes -%}{%- do attributes.append(rule[0]) -%}{%- endif -%}
+    {%- endfor -%}
+{%- endif -%}
+
+-- depends_on: {{ ref('stg_rules__fit_rules') }}
+
+with
+
+leads as (
+
+    select * from {{ ref('int_leads_enriched') }}
+
+),
+
+unpivoted as (
+
+    {%- for attribute in attributes %}
+    select
+        lead_id,
+        '{{ attribute }}' as attribute_name,
+        cast({{ adapter.quote(attribute) }} as {{ leadscore.type_text() }}) as attribute_value
+    from leads
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- else %}
+    select
+        lead_id,
+        cast(null as {{ leadscore.type_text() }}) as attribute_name,
+        cast(null as {{ leadscore.type_text() }}) as attribute_value
+    from leads
+    where 1 = 0
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        lead_id,
+        attribute_name,
+        attribute_value,
+        {{ leadscore.normalized_text('attribute_value') }} as value_text,
+        {{ leadscore.safe_to_number('attribute_value') }} as value_number
+    from unpivoted
+
+)
+
+select * from final

@@ -1,0 +1,40 @@
+{#- The date scores are computed as of: var('as_of') when given, else the latest
+    event or lead date in the data, so a rerun on the same data is identical. -#}
+{%- set as_of = var('as_of', none) -%}
+{%- if as_of and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of | string) -%}
+    {{ exceptions.raise_compiler_error("var as_of must be a date written YYYY-MM-DD, got '" ~ as_of ~ "'") }}
+{%- endif -%}
+
+with
+
+latest_event as (
+
+    select max(occurred_on) as latest_event_on from {{ ref('stg_crm__events') }}
+
+),
+
+latest_lead as (
+
+    select max(cast(coalesce(updated_at, created_at) as date)) as latest_lead_on
+    from {{ ref('stg_crm__leads') }}
+
+),
+
+final as (
+
+    select
+        {%- if as_of %}
+        cast('{{ as_of }}' as date) as as_of
+        {%- else %}
+        coalesce(
+            greatest(latest_event.latest_event_on, latest_lead.latest_lead_on),
+            latest_event.latest_event_on,
+            latest_lead.latest_lead_on
+        ) as as_of
+        {%- endif %}
+    from latest_event
+    cross join latest_lead
+
+)
+
+select * from final

@@ -1,0 +1,189 @@
+{#- One row per lead and active scoring model: the 0-100 score, its fit and
+    engagement parts, the A-D grade and the three biggest reasons. -#}
+
+with
+
+leads as (
+
+    select lead_id from {{ ref('stg_crm__leads') }}
+
+),
+
+scoring_models as (
+
+    select * from {{ ref('stg_rules__scoring_models') }}
+    where is_active
+
+),
+
+components as (
+
+    select * from {{ ref('lead_score_components') }}
+
+),
+
+daily_activity as (
+
+    select * from {{ ref('int_lead_rule_daily_activity') }}
+
+),
+
+grade_thresholds as (
+
+    select * from {{ ref('stg_rules__grade_thresholds') }}
+
+),
+
+scoring_dates as (
+
+    select * from {{ ref('int_scoring_dates') }}
+
+),
+
+component_totals as (
+
+    select
+        scoring_model,
+        lead_id,
+        sum(case when category = 'fit' then points else 0 end) as fit_points,
+        sum(case when category = 'engagement' then points else 0 end) as engagement_points,
+        sum(case when category = 'negative' then points else 0 end) as negative_points,
+        sum(points) as raw_points,
+        max(case when is_disqualifying then 1 else 0 end) = 1 as is_disqualified
+    from components
+    group by scoring_model, lead_id
+
+),
+
+ranked_reasons as (
+
+    select
+        scoring_model,
+        lead_id,
+        reason,
+        row_number() over (
+            partition by scoring_model, lead_id order by abs(points) desc, rule_id
+        ) as reason_rank
+    from components
+    where round(points, 0) <> 0
+
+),
+
+top_reasons as (
+
+    select
+        scoring_model,
+        lead_id,
+        max(case when reason_rank = 1 then reason end) as reason_1,
+        max(case when reason_rank = 2 then reason end) as reason_2,
+        max(case when reason_rank = 3 then reason end) as reason_3
+    from ranked_reasons
+    where reason_rank <= 3
+    group by scoring_model, lead_id
+
+),
+
+last_activity as (
+
+    select
+        daily_activity.scoring_model,
+        daily_activity.lead_id,
+        max(daily_activity.last_occurred_at) as last_activity_at
+    from daily_activity
+    cross join scoring_dates
+    where daily_activity.activity_on <= scoring_dates.as_of
+    group by daily_activity.scoring_model, daily_activity.lead_id
+
+),
+
+scored as (
+
+    select
+        scoring_models.scoring_model,
+        leads.lead_id,
+        coalesce(component_totals.fit_points, 0) as fit_points,
+        coalesce(component_totals.engagement_points, 0) as engagement_points,
+        coalesce(component_totals.negative_points, 0) as negative_points,
+        coalesce(component_totals.raw_points, 0) as raw_points,
+        least(100.0, greatest(0.0,
+            100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points)) as fit_score,
+        least(100.0, greatest(0.0,
+            100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points))
+            as engagement_score,
+        scoring_models.fit_weight,
+        scoring_models.engagement_weight,
+        coalesce(component_totals.is_disqualified, false) as is_disqualified
+    from leads
+    cross join scoring_models
+    left join component_totals
+        on scoring_models.scoring_model = component_totals.scoring_model
+        and leads.lead_id = component_totals.lead_id
+
+),
+
+combined as (
+
+    select
+        scored.*,
+        round(least(100.0, greatest(0.0,
+            fit_weight * fit_score + engagement_weight * engagement_score + negative_points)), 2) as score
+    from scored
+
+),
+
+graded as (
+
+    select
+        combined.scoring_model,
+        combined.lead_id,
+        grade_thresholds.grade,
+        row_number() over (
+            partition by combined.scoring_model, combined.lead_id
+            order by grade_thresholds.min_fit_score desc, grade_thresholds.grade
+        ) as grade_rank
+    from combined
+    inner join grade_thresholds
+        on combined.scoring_model = grade_thresholds.scoring_model
+        and combined.fit_score >= grade_thresholds.min_fit_score
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['combined.scoring_model', "':'", 'combined.lead_id']) }} as lead_score_id,
+        combined.scoring_model,
+        combined.lead_id,
+        combined.score,
+        coalesce(graded.grade, 'D') as grade,
+        {{ leadscore.score_band('combined.score') }} as score_band,
+        round(combined.fit_score, 2) as fit_score,
+        round(combined.engagement_score, 2) as engagement_score,
+        round(combined.fit_points, 4) as fit_points,
+        round(combined.engagement_points, 4) as engagement_points,
+        round(combined.negative_points, 4) as negative_points,
+        round(combined.raw_points, 4) as raw_points,
+        combined.is_disqualified,
+        {{ dbt.concat([
+            "coalesce(top_reasons.reason_1, '')",
+            "coalesce('; ' || top_reasons.reason_2, '')",
+            "coalesce('; ' || top_reasons.reason_3, '')",
+        ]) }} as top_reasons,
+        last_activity.last_activity_at,
+        scoring_dates.as_of
+    from combined
+    cross join scoring_dates
+    left join graded
+        on combined.scoring_model = graded.scoring_model
+        and combined.lead_id = graded.lead_id
+        and graded.grade_rank = 1
+    left join top_reasons
+        on combined.scoring_model = top_reasons.scoring_model
+        and combined.lead_id = top_reasons.lead_id
+    left join last_activity
+        on combined.scoring_model = last_activity.scoring_model
+        and combined.lead_id = last_activity.lead_id
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+{#- Every raw lead row, typed, with the reason it is rejected (null when
+    accepted) and whether it is the lead's current version. Nothing is dropped
+    here: stg_crm__leads keeps the current accepted versions, the rejects mart
+    the rest. Columns beyond the contract pass through as custom attributes. -#}
+{%- set raw_columns = leadscore.raw_data_columns(source('crm', 'leads')) -%}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'leads') }}
+
+),
+
+typed as (
+
+    select
+        nullif(trim(lead_id), '') as lead_id,
+        lower(trim(email)) as email_raw,
+        nullif(trim(first_name), '') as first_name,
+        nullif(trim(last_name), '') as last_name,
+        nullif(trim(phone), '') as phone_raw,
+        nullif(trim(job_title), '') as job_title,
+        nullif(trim(company_name), '') as company_name,
+        nullif(trim(employees), '') as employees_raw,
+        nullif(trim(industry), '') as industry,
+        nullif(lower(trim(country)), '') as country,
+        nullif(lower(trim(region)), '') as region,
+        nullif(trim(city), '') as city,
+        nullif(trim(postal_code), '') as postal_code,
+        nullif(lower(trim(lead_source)), '') as lead_source,
+        nullif(trim(created_at), '') as created_at_raw,
+        nullif(trim(updated_at), '') as updated_at_raw,
+        {{ leadscore.parse_timestamp('created_at') }} as created_at,
+        {{ leadscore.parse_timestamp('updated_at') }} as updated_at,
+        {%- for column_name in leadscore.custom_lead_columns() %}
+        {{ adapter.quote(column_name) }},
+        {%- endfor %}
+        _loaded_at as loaded_at,
+        _source_file as source_file,
+        _source_row as source_row,
+        {{ leadscore.row_fingerprint(raw_columns) }} as row_fingerprint,
+        {{ leadscore.raw_record_json(raw_columns) }} as raw_record
+    from source
+
+),
+
+cleaned as (
+
+    select
+        *,
+        case when {{ leadscore.is_valid_email('email_raw') }} then email_raw end as email,
+        -- Phone numbers need at least 7 digits; formatting characters are fine.
+        case
+            when {{ dbt.length(leadscore.regex_replace_all('phone_raw', '[^0-9]', '')) }} >= 7
+                then phone_raw
+        end as phone,
+        -- "1,000", "500+" and "50-200" (lower bound) are read; "n/a" is not.
+        case
+            when {{ leadscore.regex_matches('employees_raw', '^[0-9][0-9., ]*([-][0-9., ]*)?[+]?$') }}
+                then {{ leadscore.safe_to_number(leadscore.regex_replace_all(dbt.split_part('employees_raw', "'-'", 1), '[^0-9]', '')) }}
+        end as employees,
+        case when lead_id is null then 'missing_lead_id' end as reject_reason
+    from typed
+
+),
+
+versioned as (
+
+    select
+        *,
+        reject_reason is null
+        and row_number() over (
+            partition by lead_id
+            order by (case when reject_reason is null then 0 else 1 end),
+                updated_at desc nulls last, loaded_at desc, source_row desc
+        ) = 1 as is_current_version
+    from cleaned
+
+)
+
+select * from versioned

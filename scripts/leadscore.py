@@ -1,0 +1,93 @@
+"""Lead scoring runner: generate, load, build, validate, export, report, diff, demo.
+
+    python scripts/leadscore.py demo
+    python scripts/leadscore.py COMMAND --help
+"""
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from runner import commands
+from runner.errors import UserError
+from runner.paths import TARGETS
+
+
+def _date(text: str) -> str:
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+    return text
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a timestamp YYYY-MM-DD[ HH:MM:SS]") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="leadscore", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def with_target(p):
+        p.add_argument("--target", choices=TARGETS, default="duckdb", help="warehouse (default duckdb)")
+        return p
+
+    g = sub.add_parser("generate", help="write deterministic synthetic leads, events and conversions")
+    g.add_argument("--leads", type=int, required=True, help="number of leads")
+    g.add_argument("--events", type=int, required=True, help="number of events")
+    g.add_argument("--out", type=Path, required=True, help="output folder")
+    g.add_argument("--seed", type=int, default=42, help="random seed (same seed, same files)")
+    g.add_argument("--format", choices=("csv", "parquet"), default="csv")
+
+    ld = with_target(sub.add_parser("load", help="load CSV or Parquet files into the raw schema"))
+    ld.add_argument("--leads", type=Path, help="leads file")
+    ld.add_argument("--events", type=Path, help="events file")
+    ld.add_argument("--conversions", type=Path, help="conversions file (optional)")
+    ld.add_argument("--mode", choices=("replace", "append"), default="replace")
+    ld.add_argument("--rename", help="map your column names: source:target,... (e.g. mql_id:lead_id)")
+    ld.add_argument("--delimiter", help="CSV delimiter when it is not detected (e.g. ';')")
+    ld.add_argument("--loaded-at", type=_timestamp, help="load time stamped on the rows (default now, UTC)")
+
+    b = with_target(sub.add_parser("build", help="dbt build, then validate the marts and summarise"))
+    b.add_argument("--as-of", type=_date, help="score as of this date (default: latest date in the data)")
+    b.add_argument("--full-refresh", action="store_true", help="rebuild incremental state from scratch")
+    b.add_argument("--skip-validation", action="store_true", help="do not run the Great Expectations suites")
+
+    v = with_target(sub.add_parser("validate", help="run the Great Expectations suites on the marts"))
+    v.add_argument("--max-reject-share", type=float, default=None, help="override the allowed rejected share")
+
+    e = with_target(sub.add_parser("export", help="write scores and stages to CSV or Parquet for a CRM sync"))
+    e.add_argument("--out", type=Path, required=True, help="output file (.csv or .parquet)")
+    e.add_argument("--scoring-model", help="only this scoring model")
+
+    r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band"))
+    r.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
+
+    d = with_target(sub.add_parser("diff", help="what-if: score with candidate rule seeds, report stage moves"))
+    d.add_argument("--rules", type=Path, required=True, help="folder with candidate copies of seed CSVs")
+    d.add_argument("--top", type=int, default=10, help="how many of the biggest movers to list")
+
+    dm = sub.add_parser("demo", help="generate demo data, load, build, show the top leads")
+    dm.add_argument("--leads", type=int, default=2000)
+    dm.add_argument("--events", type=int, default=40000)
+    dm.add_argument("--seed", type=int, default=42)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return commands.run(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The runner's commands. Each returns a process exit code."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import dbt_build, generate, load, report, validate
+from .errors import UserError
+from .paths import PROJECT_DIR, duckdb_path, reports_dir
+from .warehouse import read_sql
+
+
+def run(args) -> int:
+    handler = {
+        "generate": cmd_generate, "load": cmd_load, "build": cmd_build, "validate": cmd_validate,
+        "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo,
+    }[args.command]
+    return handler(args)
+
+
+def cmd_generate(args) -> int:
+    paths = generate.generate(args.leads, args.events, args.out, seed=args.seed, file_format=args.format)
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def cmd_load(args) -> int:
+    files = {name: getattr(args, name) for name in ("leads", "events", "conversions") if getattr(args, name)}
+    if not files:
+        raise UserError("load needs at least one of --leads, --events, --conversions")
+    if args.mode == "replace" and not {"leads", "events"} <= files.keys():
+        raise UserError("--mode replace needs both --leads and --events (use --mode append to add a batch)")
+    renames = load.parse_renames(args.rename)
+    if args.target == "duckdb":
+        counts = load.load_duckdb(duckdb_path(), files, args.mode, renames, args.delimiter, args.loaded_at)
+    else:
+        from .engines import load_engine
+
+        counts = load_engine(args.target, files, args.mode, renames, args.delimiter, args.loaded_at)
+    print("loaded " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+    return 0
+
+
+def cmd_build(args) -> int:
+    problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh)
+    if problems:
+        print(f"\nbuild failed: {len(problems)} problem(s)")
+        for line in problems:
+            print("  " + line)
+        return 1
+    print_summary(args.target)
+    if args.skip_validation:
+        return 0
+    return 0 if validate.validate_marts(args.target) else 1
+
+
+def cmd_validate(args) -> int:
+    return 0 if validate.validate_marts(args.target, max_reject_share=args.max_reject_share) else 1
+
+
+def print_summary(target: str) -> None:
+    scores = read_sql(
+        "select scoring_model, count(*) as leads_scored, round(avg(score), 1) as average_score, "
+        "cast(max(as_of) as varchar) as as_of from marts.lead_scores group by scoring_model order by scoring_model", target)
+    stages = read_sql(
+        "select scoring_model, stage, stage_rank, count(*) as leads from marts.lead_stage "
+        "group by scoring_model, stage, stage_rank order by scoring_model, stage_rank desc", target)
+    quality = read_sql(
+        "select source_table, raw_rows, accepted_rows, rejected_rows from marts.data_quality_summary "
+        "order by source_table", target)
+    print("\n== summary ==")
+    for row in scores.itertuples():
+        print(f"{row.scoring_model}: {row.leads_scored:,} leads scored as of {row.as_of}, "
+              f"average score {row.average_score}")
+        model_stages = stages[stages.scoring_model == row.scoring_model]
+        print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
+    for row in quality.itertuples():
+        print(f"raw {row.source_table}: {row.raw_rows:,} rows = {row.accepted_rows:,} accepted "
+              f"+ {row.rejected_rows:,} rejected")
+
+
+def cmd_export(args) -> int:
+    where = ""
+    if args.scoring_model:
+        where = "where s.scoring_model = '" + args.scoring_model.replace("'", "''") + "'"
+    frame = read_sql(
+        "select s.scoring_model, s.lead_id, s.score, s.grade, s.score_band, st.stage, st.stage_rank, "
+        "s.top_reasons, s.last_activity_at, s.as_of from marts.lead_scores s "
+        "join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
+        f"{where} order by s.scoring_model, s.score desc, s.lead_id", args.target)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out.suffix == ".parquet":
+        frame.to_parquet(args.out, index=False)
+    elif args.out.suffix == ".csv":
+        frame.to_csv(args.out, index=False)
+    else:
+        raise UserError(f"{args.out}: the export file must end in .csv or .parquet")
+    print(f"exported {len(frame):,} rows to {args.out}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    out = args.out or reports_dir()
+    for path in report.write_charts(args.target, out):
+        print(f"chart: {path}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import diff_rules
+
+    return diff_rules(args.rules, args.target, args.top)
+
+
+def cmd_demo(args) -> int:
+    data_dir = PROJECT_DIR / "demo_data"
+    generate.generate(args.leads, args.events, data_dir, seed=args.seed)
+    files = {name: data_dir / f"{name}.csv" for name in ("leads", "events", "conversions")}
+    counts = load.load_duckdb(duckdb_path(), files, "replace")
+    print("loaded " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+    problems = dbt_build.build("duckdb")
+    if problems:
+        for line in problems:
+            print("  " + line)
+        return 1
+    print_summary("duckdb")
+    top = read_sql(
+        "select s.lead_id, s.score, s.grade, st.stage, s.top_reasons from marts.lead_scores s "
+        "join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
+        "where s.scoring_model = 'b2b_default' order by s.score desc, s.lead_id limit 10")
+    print("\n== top leads (b2b_default) ==")
+    print(top.to_string(index=False, max_colwidth=70))
+    valid = validate.validate_marts("duckdb")
+    for path in report.write_charts("duckdb", reports_dir()):
+        print(f"chart: {path}")
+    print(f"\nwarehouse: {duckdb_path()}  (BI tools read marts.lead_scores and marts.lead_stage)")
+    return 0 if valid else 1
+
+
+def copy_project(destination: Path) -> Path:
+    """A scratch copy of the dbt project (no warehouse, no venv) for what-if runs."""
+    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
+                                    "reports", "spark-warehouse", "__pycache__")
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    return destination
+
+
+__all__ = ["run", "copy_project", "tempfile"]
