@@ -13,7 +13,7 @@
 {#- A number parsed from text, or null when the text is not a number. -#}
 {% macro safe_to_number(expr) %}{{ return(adapter.dispatch('safe_to_number', 'leadscore')(expr)) }}{% endmacro %}
 {% macro default__safe_to_number(expr) -%}
-    try_cast(trim({{ expr }}) as {{ leadscore.type_double() }})
+    try_cast(trim({{ expr }}) as {{ type_double() }})
 {%- endmacro %}
 {% macro postgres__safe_to_number(expr) -%}
     (case
@@ -59,7 +59,7 @@
     coalesce(
         cast(try_cast(nullif(trim({{ expr }}), '') as timestamptz) as timestamp),
         try_strptime(trim({{ expr }}), [
-            {%- for f in leadscore.local_date_formats() %}'{{ f }}'{{ ',' if not loop.last }}{% endfor -%}
+            {%- for f in local_date_formats() %}'{{ f }}'{{ ',' if not loop.last }}{% endfor -%}
         ])
     )
 {%- endmacro %}

@@ -4,19 +4,19 @@
     letters or more, or a keyboard row. Non-Latin scripts never match. -#}
 {% macro is_gibberish(expr) -%}
     coalesce(
-        {{ leadscore.regex_matches("lower(" ~ expr ~ ")", "[bcdfghjklmnpqrstvwxz]{6,}") }}
-        or {{ leadscore.regex_matches("lower(" ~ expr ~ ")", "^[bcdfghjklmnpqrstvwxz]{5,}$") }}
-        or {{ leadscore.regex_matches("lower(" ~ expr ~ ")", "(qwert|asdf|zxcv|hjkl|sdfg|dfgh|fghj|ghjk|xcvb|cvbn|vbnm|uiop)") }},
+        {{ regex_matches("lower(" ~ expr ~ ")", "[bcdfghjklmnpqrstvwxz]{6,}") }}
+        or {{ regex_matches("lower(" ~ expr ~ ")", "^[bcdfghjklmnpqrstvwxz]{5,}$") }}
+        or {{ regex_matches("lower(" ~ expr ~ ")", "(qwert|asdf|zxcv|hjkl|sdfg|dfgh|fghj|ghjk|xcvb|cvbn|vbnm|uiop)") }},
         false
     )
 {%- endmacro %}
 
 {% macro is_valid_email(expr) -%}
-    coalesce({{ leadscore.regex_matches(expr, "^[^@ ]+@[^@ ]+[.][^@ ]+$") }}, false)
+    coalesce({{ regex_matches(expr, "^[^@ ]+@[^@ ]+[.][^@ ]+$") }}, false)
 {%- endmacro %}
 
 {#- Lower-case words separated by single spaces and padded, so patterns match
     whole words: ' cto ' is found in ' acme cto ' but not in ' director '. -#}
 {% macro padded_words(expr) -%}
-    ' ' || trim({{ leadscore.regex_replace_all("lower(" ~ expr ~ ")", "[ ,;:/()&|._+-]+", " ") }}) || ' '
+    ' ' || trim({{ regex_replace_all("lower(" ~ expr ~ ")", "[ ,;:/()&|._+-]+", " ") }}) || ' '
 {%- endmacro %}

@@ -18,7 +18,7 @@
         {%- for c in columns %}
         '{{ dbt.escape_single_quotes(c) }}', {{ adapter.quote(c) }}{{ ',' if not loop.last }}
         {%- endfor %}
-    ) as {{ leadscore.type_text() }})
+    ) as {{ type_text() }})
 {%- endmacro %}
 {% macro postgres__raw_record_json(columns) -%}
     cast(jsonb_build_object(
@@ -54,9 +54,9 @@
 {% endmacro %}
 
 {% macro custom_lead_columns() %}
-    {%- set contract = leadscore.lead_contract_columns() -%}
+    {%- set contract = lead_contract_columns() -%}
     {%- set custom = [] -%}
-    {%- for name in leadscore.raw_data_columns(source('crm', 'leads')) if name not in contract -%}
+    {%- for name in raw_data_columns(source('crm', 'leads')) if name not in contract -%}
         {%- do custom.append(name) -%}
     {%- endfor -%}
     {{ return(custom) }}

@@ -42,7 +42,7 @@
 {% macro decay_factor(decay, decay_days, age_days) -%}
     (case {{ decay }}
         when 'none' then 1.0
-        when 'exponential' then {{ leadscore.power_of_two("-1.0 * " ~ age_days ~ " / " ~ decay_days) }}
+        when 'exponential' then {{ power_of_two("-1.0 * " ~ age_days ~ " / " ~ decay_days) }}
         when 'linear' then greatest(0.0, 1.0 - 1.0 * {{ age_days }} / {{ decay_days }})
         when 'window' then (case when {{ age_days }} < {{ decay_days }} then 1.0 else 0.0 end)
     end)
@@ -62,8 +62,8 @@
     {%- set width = var('score_band_width', 20) | int -%}
     {%- set band_floor = "cast(least(floor(" ~ score ~ " / " ~ width ~ ") * " ~ width ~ ", " ~ (100 - width) ~ ") as " ~ dbt.type_int() ~ ")" -%}
     {{ dbt.concat([
-        "cast(" ~ band_floor ~ " as " ~ leadscore.type_text() ~ ")",
+        "cast(" ~ band_floor ~ " as " ~ type_text() ~ ")",
         "'-'",
-        "cast(case when " ~ band_floor ~ " + " ~ width ~ " >= 100 then 100 else " ~ band_floor ~ " + " ~ (width - 1) ~ " end as " ~ leadscore.type_text() ~ ")",
+        "cast(case when " ~ band_floor ~ " + " ~ width ~ " >= 100 then 100 else " ~ band_floor ~ " + " ~ (width - 1) ~ " end as " ~ type_text() ~ ")",
     ]) }}
 {%- endmacro %}

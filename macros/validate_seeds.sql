@@ -12,9 +12,9 @@
     {%- set query -%}
         {%- for check in checks %}
         select
-            cast({{ key_column }} as {{ leadscore.type_text() }}) as row_key,
+            cast({{ key_column }} as {{ type_text() }}) as row_key,
             '{{ check.field }}' as field_name,
-            cast({{ check.value if check.value is defined else check.field }} as {{ leadscore.type_text() }}) as bad_value,
+            cast({{ check.value if check.value is defined else check.field }} as {{ type_text() }}) as bad_value,
             '{{ check.expected }}' as expected
         from {{ seed_relation }}
         where {{ check.invalid_when }}
@@ -37,7 +37,7 @@
 
 {#- SQL: true when a text column is filled but not a number. -#}
 {% macro is_not_a_number(column) -%}
-    (nullif(trim({{ column }}), '') is not null and {{ leadscore.safe_to_number(column) }} is null)
+    (nullif(trim({{ column }}), '') is not null and {{ safe_to_number(column) }} is null)
 {%- endmacro %}
 
 {% macro is_not_boolean(column) -%}

@@ -30,7 +30,7 @@ aged as (
         daily_activity.rule_id,
         daily_activity.activity_count,
         daily_activity.last_occurred_at,
-        {{ leadscore.decay_factor(
+        {{ decay_factor(
             'rules.decay', 'rules.decay_days',
             dbt.datediff('daily_activity.activity_on', 'scoring_dates.as_of', 'day')) }} as day_weight
     from daily_activity
@@ -100,8 +100,8 @@ final as (
         is_disqualifying,
         raw_points,
         decay_factor,
-        {{ leadscore.capped_points('uncapped_points', 'max_points') }} as decayed_points,
-        cast(null as {{ leadscore.type_text() }}) as evidence_value,
+        {{ capped_points('uncapped_points', 'max_points') }} as decayed_points,
+        cast(null as {{ type_text() }}) as evidence_value,
         counted_activities as event_count,
         last_event_at
     from scored

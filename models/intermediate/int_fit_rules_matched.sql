@@ -28,7 +28,7 @@ final as (
         rules.rule_group,
         rules.is_disqualifying,
         rules.points as raw_points,
-        cast(1.0 as {{ leadscore.type_double() }}) as decay_factor,
+        cast(1.0 as {{ type_double() }}) as decay_factor,
         rules.points as decayed_points,
         attributes.attribute_value as evidence_value,
         cast(null as {{ dbt.type_bigint() }}) as event_count,
@@ -36,7 +36,7 @@ final as (
     from rules
     inner join attributes
         on rules.attribute = attributes.attribute_name
-    where {{ leadscore.fit_rule_condition('rules', 'attributes') }}
+    where {{ fit_rule_condition('rules', 'attributes') }}
 
 )
 

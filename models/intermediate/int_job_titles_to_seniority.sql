@@ -16,7 +16,7 @@ patterns as (
     select
         ' ' || trim(lower(pattern)) || ' ' as padded_pattern,
         lower(trim(seniority)) as seniority,
-        {{ leadscore.safe_to_number('priority') }} as priority
+        {{ safe_to_number('priority') }} as priority
     from {{ ref('title_seniority_patterns') }}
 
 ),
@@ -31,7 +31,7 @@ matches as (
         ) as match_rank
     from titles
     inner join patterns
-        on {{ dbt.position('patterns.padded_pattern', leadscore.padded_words('titles.job_title')) }} > 0
+        on {{ dbt.position('patterns.padded_pattern', padded_words('titles.job_title')) }} > 0
 
 ),
 

@@ -35,7 +35,7 @@ unpivoted as (
     select
         lead_id,
         '{{ attribute }}' as attribute_name,
-        cast({{ adapter.quote(attribute) }} as {{ leadscore.type_text() }}) as attribute_value
+        cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
     from leads
     {%- if not loop.last %}
     union all
@@ -43,8 +43,8 @@ unpivoted as (
     {%- else %}
     select
         lead_id,
-        cast(null as {{ leadscore.type_text() }}) as attribute_name,
-        cast(null as {{ leadscore.type_text() }}) as attribute_value
+        cast(null as {{ type_text() }}) as attribute_name,
+        cast(null as {{ type_text() }}) as attribute_value
     from leads
     where 1 = 0
     {%- endfor %}
@@ -57,8 +57,8 @@ final as (
         lead_id,
         attribute_name,
         attribute_value,
-        {{ leadscore.normalized_text('attribute_value') }} as value_text,
-        {{ leadscore.safe_to_number('attribute_value') }} as value_number
+        {{ normalized_text('attribute_value') }} as value_text,
+        {{ safe_to_number('attribute_value') }} as value_number
     from unpivoted
 
 )

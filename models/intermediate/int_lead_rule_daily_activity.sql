@@ -25,8 +25,8 @@ sessions as (
     select
         lead_id,
         'session' as event_type,
-        cast(null as {{ leadscore.type_text() }}) as url_normalized,
-        cast(null as {{ leadscore.type_text() }}) as email_type,
+        cast(null as {{ type_text() }}) as url_normalized,
+        cast(null as {{ type_text() }}) as email_type,
         duration_seconds,
         page_count,
         started_at as occurred_at

@@ -56,9 +56,9 @@ final as (
         case when leads.email_domain is not null then competitor_domains.email_domain is not null end
             as is_competitor,
         (
-            {{ leadscore.is_gibberish('leads.first_name') }}
-            or {{ leadscore.is_gibberish('leads.last_name') }}
-            or {{ leadscore.is_gibberish('leads.email_local_part') }}
+            {{ is_gibberish('leads.first_name') }}
+            or {{ is_gibberish('leads.last_name') }}
+            or {{ is_gibberish('leads.email_local_part') }}
         ) as is_gibberish,
         case when leads.country is not null then territory_matches.lead_id is not null end
             as is_in_territory

@@ -1,7 +1,9 @@
 {#- The date scores are computed as of: var('as_of') when given, else the latest
     event or lead date in the data, so a rerun on the same data is identical. -#}
 {%- set as_of = var('as_of', none) -%}
-{%- if as_of and not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of | string) -%}
+{%- set as_of_text = as_of | string -%}
+{%- if as_of and not (as_of_text | length == 10 and as_of_text[4] == '-' and as_of_text[7] == '-'
+        and (as_of_text[0:4] ~ as_of_text[5:7] ~ as_of_text[8:10]).isdigit()) -%}
     {{ exceptions.raise_compiler_error("var as_of must be a date written YYYY-MM-DD, got '" ~ as_of ~ "'") }}
 {%- endif -%}
 
@@ -24,7 +26,7 @@ final as (
 
     select
         {%- if as_of %}
-        cast('{{ as_of }}' as date) as as_of
+        cast('{{ as_of_text }}' as date) as as_of
         {%- else %}
         coalesce(
             greatest(latest_event.latest_event_on, latest_lead.latest_lead_on),

@@ -98,7 +98,7 @@ unioned as (
 final as (
 
     select
-        {{ dbt.concat(['source_table', "':'", 'source_file', "':'", 'cast(source_row as ' ~ leadscore.type_text() ~ ')']) }}
+        {{ dbt.concat(['source_table', "':'", 'source_file', "':'", 'cast(source_row as ' ~ type_text() ~ ')']) }}
             as reject_id,
         *
     from unioned

@@ -65,10 +65,10 @@ final as (
         -- What a CRM field shows: "+25 trial requested", "+20 pricing page x6".
         {{ dbt.concat([
             "(case when described.points >= 0 then '+' else '' end)",
-            "cast(cast(round(described.points, 0) as " ~ dbt.type_int() ~ ") as " ~ leadscore.type_text() ~ ")",
+            "cast(cast(round(described.points, 0) as " ~ dbt.type_int() ~ ") as " ~ type_text() ~ ")",
             "' '",
             "described.rule_description",
-            "(case when described.award = 'per_event' and described.event_count > 1 then ' x' || cast(described.event_count as " ~ leadscore.type_text() ~ ") else '' end)",
+            "(case when described.award = 'per_event' and described.event_count > 1 then ' x' || cast(described.event_count as " ~ type_text() ~ ") else '' end)",
         ]) }} as reason,
         scoring_dates.as_of
     from described

@@ -156,7 +156,7 @@ final as (
         combined.lead_id,
         combined.score,
         coalesce(graded.grade, 'D') as grade,
-        {{ leadscore.score_band('combined.score') }} as score_band,
+        {{ score_band('combined.score') }} as score_band,
         round(combined.fit_score, 2) as fit_score,
         round(combined.engagement_score, 2) as engagement_score,
         round(combined.fit_points, 4) as fit_points,

@@ -1,5 +1,5 @@
 {#- One row per lead: its current accepted version. -#}
-{%- set custom_columns = leadscore.custom_lead_columns() -%}
+{%- set custom_columns = custom_lead_columns() -%}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Every raw conversion row, typed, with its reject reason (null when accepted).
     A file without an outcome column means every row is a win. -#}
-{%- set raw_columns = leadscore.raw_data_columns(source('crm', 'conversions')) -%}
+{%- set raw_columns = raw_data_columns(source('crm', 'conversions')) -%}
 
 with
 
@@ -15,13 +15,13 @@ typed as (
     select
         nullif(trim(lead_id), '') as lead_id,
         nullif(trim(converted_at), '') as converted_at_raw,
-        {{ leadscore.parse_timestamp('converted_at') }} as converted_at,
+        {{ parse_timestamp('converted_at') }} as converted_at,
         coalesce(nullif(lower(trim(outcome)), ''), 'won') as outcome,
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
-        {{ leadscore.raw_record_json(raw_columns) }} as raw_record,
-        {{ leadscore.row_fingerprint(raw_columns) }} as row_fingerprint
+        {{ raw_record_json(raw_columns) }} as raw_record,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint
     from source
 
 ),

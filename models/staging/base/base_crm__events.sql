@@ -1,7 +1,7 @@
 {#- Every raw event row, typed, with its reject reason (null when accepted).
     Of several rows with one event_id, the first loaded valid one is kept and
     the others are rejected as duplicates. -#}
-{%- set raw_columns = leadscore.raw_data_columns(source('crm', 'events')) -%}
+{%- set raw_columns = raw_data_columns(source('crm', 'events')) -%}
 
 with
 
@@ -18,16 +18,16 @@ typed as (
         nullif(trim(lead_id), '') as lead_id,
         nullif(lower(trim(event_type)), '') as event_type,
         nullif(trim(occurred_at), '') as occurred_at_raw,
-        {{ leadscore.parse_timestamp('occurred_at') }} as occurred_at,
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
         nullif(trim(url), '') as url,
         nullif(lower(trim(email_type)), '') as email_type,
-        {{ leadscore.safe_to_number('duration_seconds') }} as duration_seconds,
+        {{ safe_to_number('duration_seconds') }} as duration_seconds,
         nullif(trim(session_id), '') as session_id,
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
-        {{ leadscore.raw_record_json(raw_columns) }} as raw_record,
-        {{ leadscore.row_fingerprint(raw_columns) }} as row_fingerprint
+        {{ raw_record_json(raw_columns) }} as raw_record,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint
     from source
 
 ),

@@ -2,7 +2,7 @@
     accepted) and whether it is the lead's current version. Nothing is dropped
     here: stg_crm__leads keeps the current accepted versions, the rejects mart
     the rest. Columns beyond the contract pass through as custom attributes. -#}
-{%- set raw_columns = leadscore.raw_data_columns(source('crm', 'leads')) -%}
+{%- set raw_columns = raw_data_columns(source('crm', 'leads')) -%}
 
 with
 
@@ -31,16 +31,16 @@ typed as (
         nullif(lower(trim(lead_source)), '') as lead_source,
         nullif(trim(created_at), '') as created_at_raw,
         nullif(trim(updated_at), '') as updated_at_raw,
-        {{ leadscore.parse_timestamp('created_at') }} as created_at,
-        {{ leadscore.parse_timestamp('updated_at') }} as updated_at,
-        {%- for column_name in leadscore.custom_lead_columns() %}
+        {{ parse_timestamp('created_at') }} as created_at,
+        {{ parse_timestamp('updated_at') }} as updated_at,
+        {%- for column_name in custom_lead_columns() %}
         {{ adapter.quote(column_name) }},
         {%- endfor %}
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
-        {{ leadscore.row_fingerprint(raw_columns) }} as row_fingerprint,
-        {{ leadscore.raw_record_json(raw_columns) }} as raw_record
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        {{ raw_record_json(raw_columns) }} as raw_record
     from source
 
 ),
@@ -49,16 +49,16 @@ cleaned as (
 
     select
         *,
-        case when {{ leadscore.is_valid_email('email_raw') }} then email_raw end as email,
+        case when {{ is_valid_email('email_raw') }} then email_raw end as email,
         -- Phone numbers need at least 7 digits; formatting characters are fine.
         case
-            when {{ dbt.length(leadscore.regex_replace_all('phone_raw', '[^0-9]', '')) }} >= 7
+            when {{ dbt.length(regex_replace_all('phone_raw', '[^0-9]', '')) }} >= 7
                 then phone_raw
         end as phone,
         -- "1,000", "500+" and "50-200" (lower bound) are read; "n/a" is not.
         case
-            when {{ leadscore.regex_matches('employees_raw', '^[0-9][0-9., ]*([-][0-9., ]*)?[+]?$') }}
-                then {{ leadscore.safe_to_number(leadscore.regex_replace_all(dbt.split_part('employees_raw', "'-'", 1), '[^0-9]', '')) }}
+            when {{ regex_matches('employees_raw', '^[0-9][0-9., ]*([-][0-9., ]*)?[+]?$') }}
+                then {{ safe_to_number(regex_replace_all(dbt.split_part('employees_raw', "'-'", 1), '[^0-9]', '')) }}
         end as employees,
         case when lead_id is null then 'missing_lead_id' end as reject_reason
     from typed

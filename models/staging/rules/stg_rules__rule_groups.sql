@@ -1,6 +1,6 @@
-{{ leadscore.assert_seed_is_valid('rule_groups', 'rule_group', [
+{{ assert_seed_is_valid('rule_groups', 'rule_group', [
     {'field': 'scoring_model', 'invalid_when': "coalesce(trim(scoring_model), '') not in (select trim(scoring_model) from " ~ ref('scoring_models') ~ ")", 'expected': 'a scoring_model of seeds/scoring_models.csv'},
-    {'field': 'max_points', 'invalid_when': "coalesce(" ~ leadscore.safe_to_number('max_points') ~ " <= 0, true)", 'expected': 'a number > 0'},
+    {'field': 'max_points', 'invalid_when': "coalesce(" ~ safe_to_number('max_points') ~ " <= 0, true)", 'expected': 'a number > 0'},
 ]) }}
 
 with
@@ -15,8 +15,8 @@ final as (
 
     select
         trim(scoring_model) as scoring_model,
-        {{ leadscore.normalized_text('rule_group') }} as rule_group,
-        {{ leadscore.safe_to_number('max_points') }} as max_points
+        {{ normalized_text('rule_group') }} as rule_group,
+        {{ safe_to_number('max_points') }} as max_points
     from rule_groups
 
 )
