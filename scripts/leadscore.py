@@ -6,7 +6,7 @@
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from runner import commands
@@ -24,7 +24,7 @@ def _date(text: str) -> str:
 
 def _timestamp(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a timestamp YYYY-MM-DD[ HH:MM:SS]") from None
 
@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = with_target(sub.add_parser("build", help="dbt build, then validate the marts and summarise"))
     b.add_argument("--as-of", type=_date, help="score as of this date (default: latest date in the data)")
+    b.add_argument("--date-order", choices=("dmy", "mdy"), help="read ambiguous dates day-first or month-first "
+                   "(default dmy, from dbt_project.yml)")
     b.add_argument("--full-refresh", action="store_true", help="rebuild incremental state from scratch")
     b.add_argument("--skip-validation", action="store_true", help="do not run the Great Expectations suites")
 

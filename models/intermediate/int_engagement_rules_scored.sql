@@ -36,7 +36,7 @@ aged as (
     from daily_activity
     inner join rules
         on daily_activity.scoring_model = rules.scoring_model
-        and daily_activity.rule_id = rules.rule_id
+            and daily_activity.rule_id = rules.rule_id
     cross join scoring_dates
     -- Activity after as_of has not happened yet as far as this score knows.
     where daily_activity.activity_on <= scoring_dates.as_of
@@ -82,7 +82,7 @@ scored as (
     from per_rule
     inner join rules
         on per_rule.scoring_model = rules.scoring_model
-        and per_rule.rule_id = rules.rule_id
+            and per_rule.rule_id = rules.rule_id
     where
         per_rule.counted_activities >= rules.min_count
         and (rules.max_count is null or per_rule.counted_activities <= rules.max_count)

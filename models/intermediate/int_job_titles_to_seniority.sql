@@ -43,7 +43,7 @@ final as (
     from titles
     left join matches
         on titles.job_title = matches.job_title
-        and matches.match_rank = 1
+            and matches.match_rank = 1
 
 )
 

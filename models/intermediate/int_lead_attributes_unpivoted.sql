@@ -31,22 +31,20 @@ leads as (
 
 unpivoted as (
 
-    {%- for attribute in attributes %}
-    select
-        lead_id,
-        '{{ attribute }}' as attribute_name,
-        cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
-    from leads
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- else %}
+    -- An empty, typed first branch: a rule set that reads no attribute still builds.
     select
         lead_id,
         cast(null as {{ type_text() }}) as attribute_name,
         cast(null as {{ type_text() }}) as attribute_value
     from leads
     where 1 = 0
+    {%- for attribute in attributes %}
+    union all
+    select
+        lead_id,
+        '{{ attribute }}' as attribute_name,
+        cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
+    from leads
     {%- endfor %}
 
 ),

@@ -41,7 +41,7 @@ group_totals as (
     from components
     left join rule_groups
         on components.scoring_model = rule_groups.scoring_model
-        and components.rule_group = rule_groups.rule_group
+            and components.rule_group = rule_groups.rule_group
 
 ),
 

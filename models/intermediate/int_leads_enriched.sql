@@ -42,7 +42,7 @@ territory_matches as (
     from leads
     inner join territories
         on leads.country = territories.country
-        and (territories.region is null or leads.region = territories.region)
+            and (territories.region is null or leads.region = territories.region)
 
 ),
 

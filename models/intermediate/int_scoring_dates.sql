@@ -1,5 +1,5 @@
 {#- The date scores are computed as of: var('as_of') when given, else the latest
-    event or lead date in the data, so a rerun on the same data is identical. -#}
+    event, lead or conversion date in the data, so a rerun on the same data is identical. -#}
 {%- set as_of = var('as_of', none) -%}
 {%- set as_of_text = as_of | string -%}
 {%- if as_of and not (as_of_text | length == 10 and as_of_text[4] == '-' and as_of_text[7] == '-'
@@ -22,20 +22,31 @@ latest_lead as (
 
 ),
 
+latest_conversion as (
+
+    select max(cast(converted_at as date)) as latest_conversion_on
+    from {{ ref('stg_crm__conversions') }}
+
+),
+
 final as (
 
     select
         {%- if as_of %}
-        cast('{{ as_of_text }}' as date) as as_of
+            cast('{{ as_of_text }}' as date) as as_of
         {%- else %}
-        coalesce(
-            greatest(latest_event.latest_event_on, latest_lead.latest_lead_on),
-            latest_event.latest_event_on,
-            latest_lead.latest_lead_on
-        ) as as_of
+            -- greatest() of the dates that exist: engines disagree on greatest() with nulls.
+            {%- set dates = ['latest_event.latest_event_on', 'latest_lead.latest_lead_on',
+                             'latest_conversion.latest_conversion_on'] %}
+            greatest(
+                {%- for date in dates %}
+                coalesce({{ date }}, {{ dates | reject('equalto', date) | join(', ') }}){{ ',' if not loop.last }}
+                {%- endfor %}
+            ) as as_of
         {%- endif %}
     from latest_event
     cross join latest_lead
+    cross join latest_conversion
 
 )
 

@@ -20,18 +20,18 @@ issues as (
         ('updated_at', 'updated_at_raw', 'updated_at', 'unparseable_timestamp'),
     ] -%}
     {%- for column_name, raw_column, typed_column, reason in checks %}
-    select
-        lead_id,
-        '{{ column_name }}' as column_name,
-        {{ raw_column }} as raw_value,
-        '{{ reason }}' as reason,
-        source_file,
-        source_row
-    from leads
-    where nullif({{ raw_column }}, '') is not null and {{ typed_column }} is null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            lead_id,
+            '{{ column_name }}' as column_name,
+            {{ raw_column }} as raw_value,
+            '{{ reason }}' as reason,
+            source_file,
+            source_row
+        from leads
+        where nullif({{ raw_column }}, '') is not null and {{ typed_column }} is null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

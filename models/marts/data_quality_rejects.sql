@@ -30,7 +30,10 @@ events_of_unknown_leads as (
 
 leads_of_conversions as (
 
-    select distinct lead_id, is_known_lead from {{ ref('int_conversions_of_known_leads') }}
+    select distinct
+        lead_id,
+        is_known_lead
+    from {{ ref('int_conversions_of_known_leads') }}
 
 ),
 
@@ -62,7 +65,7 @@ rejected_events as (
     from events
     left join events_of_unknown_leads
         on events.reject_reason is null
-        and events.event_id = events_of_unknown_leads.event_id
+            and events.event_id = events_of_unknown_leads.event_id
     where events.reject_reason is not null or events_of_unknown_leads.event_id is not null
 
 ),
@@ -80,7 +83,7 @@ rejected_conversions as (
     from conversions
     left join leads_of_conversions
         on conversions.reject_reason is null
-        and conversions.lead_id = leads_of_conversions.lead_id
+            and conversions.lead_id = leads_of_conversions.lead_id
     where conversions.reject_reason is not null or not leads_of_conversions.is_known_lead
 
 ),

@@ -39,7 +39,9 @@ scored_conversions as (
 
 rejects as (
 
-    select source_table, count(*) as rejected_rows
+    select
+        source_table,
+        count(*) as rejected_rows
     from {{ ref('data_quality_rejects') }}
     group by source_table
 
@@ -56,10 +58,20 @@ raw_counts as (
             as superseded_rows
     from leads
     union all
-    select 'events', events.raw_rows, scored_events.accepted_rows, cast(null as {{ dbt.type_bigint() }}), cast(null as {{ dbt.type_bigint() }})
+    select
+        'events' as source_table,
+        events.raw_rows,
+        scored_events.accepted_rows,
+        cast(null as {{ dbt.type_bigint() }}) as current_rows,
+        cast(null as {{ dbt.type_bigint() }}) as superseded_rows
     from events cross join scored_events
     union all
-    select 'conversions', conversions.raw_rows, scored_conversions.accepted_rows, cast(null as {{ dbt.type_bigint() }}), cast(null as {{ dbt.type_bigint() }})
+    select
+        'conversions' as source_table,
+        conversions.raw_rows,
+        scored_conversions.accepted_rows,
+        cast(null as {{ dbt.type_bigint() }}) as current_rows,
+        cast(null as {{ dbt.type_bigint() }}) as superseded_rows
     from conversions cross join scored_conversions
 
 ),

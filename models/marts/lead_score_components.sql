@@ -12,13 +12,22 @@ components as (
 
 fit_rules as (
 
-    select scoring_model, rule_id, description from {{ ref('stg_rules__fit_rules') }}
+    select
+        scoring_model,
+        rule_id,
+        description
+    from {{ ref('stg_rules__fit_rules') }}
 
 ),
 
 engagement_rules as (
 
-    select scoring_model, rule_id, description, award from {{ ref('stg_rules__engagement_rules') }}
+    select
+        scoring_model,
+        rule_id,
+        description,
+        award
+    from {{ ref('stg_rules__engagement_rules') }}
 
 ),
 
@@ -37,10 +46,10 @@ described as (
     from components
     left join fit_rules
         on components.scoring_model = fit_rules.scoring_model
-        and components.rule_id = fit_rules.rule_id
+            and components.rule_id = fit_rules.rule_id
     left join engagement_rules
         on components.scoring_model = engagement_rules.scoring_model
-        and components.rule_id = engagement_rules.rule_id
+            and components.rule_id = engagement_rules.rule_id
 
 ),
 

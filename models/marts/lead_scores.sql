@@ -105,10 +105,14 @@ scored as (
         coalesce(component_totals.engagement_points, 0) as engagement_points,
         coalesce(component_totals.negative_points, 0) as negative_points,
         coalesce(component_totals.raw_points, 0) as raw_points,
-        least(100.0, greatest(0.0,
-            100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points)) as fit_score,
-        least(100.0, greatest(0.0,
-            100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points))
+        least(100.0, greatest(
+            0.0,
+            100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points
+        )) as fit_score,
+        least(100.0, greatest(
+            0.0,
+            100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points
+        ))
             as engagement_score,
         scoring_models.fit_weight,
         scoring_models.engagement_weight,
@@ -117,7 +121,7 @@ scored as (
     cross join scoring_models
     left join component_totals
         on scoring_models.scoring_model = component_totals.scoring_model
-        and leads.lead_id = component_totals.lead_id
+            and leads.lead_id = component_totals.lead_id
 
 ),
 
@@ -125,8 +129,10 @@ combined as (
 
     select
         scored.*,
-        round(least(100.0, greatest(0.0,
-            fit_weight * fit_score + engagement_weight * engagement_score + negative_points)), 2) as score
+        round(least(100.0, greatest(
+            0.0,
+            fit_weight * fit_score + engagement_weight * engagement_score + negative_points
+        )), 2) as score
     from scored
 
 ),
@@ -139,12 +145,12 @@ graded as (
         grade_thresholds.grade,
         row_number() over (
             partition by combined.scoring_model, combined.lead_id
-            order by grade_thresholds.min_fit_score desc, grade_thresholds.grade
+            order by grade_thresholds.min_fit_score desc, grade_thresholds.grade asc
         ) as grade_rank
     from combined
     inner join grade_thresholds
         on combined.scoring_model = grade_thresholds.scoring_model
-        and combined.fit_score >= grade_thresholds.min_fit_score
+            and combined.fit_score >= grade_thresholds.min_fit_score
 
 ),
 
@@ -175,14 +181,14 @@ final as (
     cross join scoring_dates
     left join graded
         on combined.scoring_model = graded.scoring_model
-        and combined.lead_id = graded.lead_id
-        and graded.grade_rank = 1
+            and combined.lead_id = graded.lead_id
+            and graded.grade_rank = 1
     left join top_reasons
         on combined.scoring_model = top_reasons.scoring_model
-        and combined.lead_id = top_reasons.lead_id
+            and combined.lead_id = top_reasons.lead_id
     left join last_activity
         on combined.scoring_model = last_activity.scoring_model
-        and combined.lead_id = last_activity.lead_id
+            and combined.lead_id = last_activity.lead_id
 
 )
 

@@ -43,7 +43,9 @@ won as (
 
 top_ranks as (
 
-    select scoring_model, max(stage_rank) as top_stage_rank
+    select
+        scoring_model,
+        max(stage_rank) as top_stage_rank
     from stage_thresholds
     group by scoring_model
 
@@ -63,9 +65,9 @@ threshold_stages as (
     from lead_scores
     inner join stage_thresholds
         on lead_scores.scoring_model = stage_thresholds.scoring_model
-        and lead_scores.score >= stage_thresholds.min_score
-        -- Grades run A (best) to D, so "B or better" is grade <= 'B'.
-        and (stage_thresholds.best_grade_required is null or lead_scores.grade <= stage_thresholds.best_grade_required)
+            and lead_scores.score >= stage_thresholds.min_score
+            -- Grades run A (best) to D, so "B or better" is grade <= 'B'.
+            and (stage_thresholds.best_grade_required is null or lead_scores.grade <= stage_thresholds.best_grade_required)
 
 ),
 
@@ -94,8 +96,8 @@ final as (
     from lead_scores
     left join threshold_stages
         on lead_scores.scoring_model = threshold_stages.scoring_model
-        and lead_scores.lead_id = threshold_stages.lead_id
-        and threshold_stages.stage_preference = 1
+            and lead_scores.lead_id = threshold_stages.lead_id
+            and threshold_stages.stage_preference = 1
     left join won
         on lead_scores.lead_id = won.lead_id
     left join top_ranks

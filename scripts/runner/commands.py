@@ -28,8 +28,8 @@ def cmd_load(args) -> int:
     files = {name: getattr(args, name) for name in ("leads", "events", "conversions") if getattr(args, name)}
     if not files:
         raise UserError("load needs at least one of --leads, --events, --conversions")
-    if args.mode == "replace" and not {"leads", "events"} <= files.keys():
-        raise UserError("--mode replace needs both --leads and --events (use --mode append to add a batch)")
+    if args.mode == "replace" and "leads" not in files:
+        raise UserError("--mode replace needs --leads (use --mode append to add a batch of events)")
     renames = load.parse_renames(args.rename)
     if args.target == "duckdb":
         counts = load.load_duckdb(duckdb_path(), files, args.mode, renames, args.delimiter, args.loaded_at)
@@ -42,7 +42,8 @@ def cmd_load(args) -> int:
 
 
 def cmd_build(args) -> int:
-    problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh)
+    problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
+                               date_order=args.date_order)
     if problems:
         print(f"\nbuild failed: {len(problems)} problem(s)")
         for line in problems:
@@ -145,4 +146,4 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-__all__ = ["run", "copy_project", "tempfile"]
+__all__ = ["copy_project", "run", "tempfile"]

@@ -74,9 +74,13 @@ def _first_line(message) -> str:
 
 
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
-          select: str | None = None, project_dir=None) -> list[str]:
+          select: str | None = None, project_dir=None, date_order: str | None = None) -> list[str]:
     """dbt build (seeds, models, unit and data tests); return failure lines (empty on success)."""
-    dbt_vars = {"as_of": as_of} if as_of else None
+    dbt_vars = {}
+    if as_of:
+        dbt_vars["as_of"] = as_of
+    if date_order:
+        dbt_vars["date_order"] = date_order
     extra = ["--full-refresh"] if full_refresh else []
     if select:
         extra += ["--select", select]

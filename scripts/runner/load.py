@@ -5,7 +5,7 @@ load time, file and row number, and a load is all or nothing: a failed load
 leaves `raw` as it was.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -40,11 +40,15 @@ def _file_kind(path: Path) -> str:
     return "parquet" if name.endswith(".parquet") else "csv"
 
 
-def _reader_sql(path: Path, kind: str, delimiter: str | None) -> str:
+def _reader_sql(path: Path, kind: str, delimiter: str | None, serial: bool = False) -> str:
     quoted = "'" + str(path).replace("'", "''") + "'"
     if kind == "parquet":
         return f"(select columns(*)::varchar from read_parquet({quoted}))"
+    # null_padding keeps short (ragged) rows instead of failing the file; staging rejects what they lack.
     options = ["header = true", "all_varchar = true", "strict_mode = false", "null_padding = true"]
+    if serial:
+        # DuckDB's parallel reader cannot pad rows of a file with newlines inside quoted fields.
+        options.append("parallel = false")
     if delimiter:
         options.append("delim = '" + delimiter.replace("'", "''") + "'")
     return f"read_csv({quoted}, {', '.join(options)})"
@@ -86,8 +90,20 @@ def load_duckdb(database: Path, files: dict[str, Path], mode: str = "replace",
     if mode not in ("replace", "append"):
         raise UserError(f"--mode must be replace or append, got '{mode}'")
     renames = renames or {}
-    stamp = (loaded_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = (loaded_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
     database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _load_all(database, files, mode, renames, delimiter, stamp, progress, serial=False)
+    except _NeedsSerialReader:
+        progress("a file has line breaks inside quoted fields: reading it with the serial CSV reader")
+        return _load_all(database, files, mode, renames, delimiter, stamp, progress, serial=True)
+
+
+class _NeedsSerialReader(Exception):
+    pass
+
+
+def _load_all(database, files, mode, renames, delimiter, stamp, progress, serial) -> dict[str, int]:
     counts: dict[str, int] = {}
     with duckdb.connect(str(database)) as con:
         # Check every file before touching the warehouse.
@@ -101,12 +117,15 @@ def load_duckdb(database: Path, files: dict[str, Path], mode: str = "replace",
             con.execute("create schema if not exists raw")
             for table, (path, kind, header, names) in plans.items():
                 progress(f"loading {path} -> raw.{table} ({mode})")
-                counts[table] = _load_one(con, table, path, kind, header, names, mode, stamp, delimiter)
+                counts[table] = _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial)
             for table in REQUIRED_COLUMNS:
-                _ensure_table(con, table)
+                # Replace swaps the whole raw data set: a table with no file becomes empty, never stale.
+                _ensure_table(con, table, replace=(mode == "replace" and table not in plans))
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")
+            if not serial and "parallel=false" in str(error):
+                raise _NeedsSerialReader() from None
             first_line = str(error).strip().splitlines()[0]
             raise UserError(f"load failed, raw tables left as they were: {first_line}") from None
     return counts
@@ -116,7 +135,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter) -> int:
+def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial) -> int:
     selected = [f"{_quote(h)} as {_quote(n)}" for h, n in zip(header, names, strict=True)]
     missing = [c for c in contract_columns(table) if c not in names]
     selected += [f"cast(null as varchar) as {_quote(c)}" for c in missing]
@@ -124,7 +143,7 @@ def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter) -> 
     select_sql = (
         f"select {', '.join(selected)}, timestamp '{stamp}' as _loaded_at, "
         f"'{file_name}' as _source_file, row_number() over () as _source_row "
-        f"from {_reader_sql(path, kind, delimiter)}"
+        f"from {_reader_sql(path, kind, delimiter, serial)}"
     )
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
@@ -139,9 +158,10 @@ def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter) -> 
     return con.execute(f"insert into raw.{table} by name {select_sql}").fetchone()[0]
 
 
-def _ensure_table(con, table: str) -> None:
+def _ensure_table(con, table: str, replace: bool = False) -> None:
     """An empty raw table in contract shape, so a missing optional file is no error."""
     columns = ", ".join(f"{_quote(c)} varchar" for c in contract_columns(table))
     bookkeeping = "_loaded_at timestamp, _source_file varchar, _source_row bigint"
-    con.execute(f"create table if not exists raw.{table} ({columns}, {bookkeeping})")
+    create = "create or replace table" if replace else "create table if not exists"
+    con.execute(f"{create} raw.{table} ({columns}, {bookkeeping})")
 

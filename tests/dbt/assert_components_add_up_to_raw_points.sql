@@ -3,7 +3,10 @@ with
 
 components as (
 
-    select scoring_model, lead_id, sum(points) as component_points
+    select
+        scoring_model,
+        lead_id,
+        sum(points) as component_points
     from {{ ref('lead_score_components') }}
     group by scoring_model, lead_id
 
@@ -11,7 +14,11 @@ components as (
 
 scores as (
 
-    select scoring_model, lead_id, raw_points from {{ ref('lead_scores') }}
+    select
+        scoring_model,
+        lead_id,
+        raw_points
+    from {{ ref('lead_scores') }}
 
 )
 
@@ -23,5 +30,5 @@ select
 from scores
 left join components
     on scores.scoring_model = components.scoring_model
-    and scores.lead_id = components.lead_id
+        and scores.lead_id = components.lead_id
 where abs(scores.raw_points - coalesce(components.component_points, 0)) > 0.001

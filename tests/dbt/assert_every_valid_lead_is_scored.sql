@@ -16,7 +16,9 @@ actual as (
 
 )
 
-select *
+select
+    expected.expected_rows,
+    actual.actual_rows
 from expected
 cross join actual
 where expected.expected_rows <> actual.actual_rows

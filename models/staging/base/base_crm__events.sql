@@ -57,9 +57,9 @@ deduplicated as (
             row_reject_reason,
             case
                 when row_number() over (
-                    partition by event_id
-                    order by (case when row_reject_reason is null then 0 else 1 end), loaded_at, source_row
-                ) > 1 then 'duplicate_event_id'
+                        partition by event_id
+                        order by (case when row_reject_reason is null then 0 else 1 end), loaded_at, source_row
+                    ) > 1 then 'duplicate_event_id'
             end
         ) as reject_reason
     from checked

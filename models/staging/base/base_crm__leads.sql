@@ -72,7 +72,8 @@ versioned as (
         reject_reason is null
         and row_number() over (
             partition by lead_id
-            order by (case when reject_reason is null then 0 else 1 end),
+            order by
+                (case when reject_reason is null then 0 else 1 end),
                 updated_at desc nulls last, loaded_at desc, source_row desc
         ) = 1 as is_current_version
     from cleaned

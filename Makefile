@@ -1,0 +1,44 @@
+# `make demo` and `make test` set everything up on a fresh clone (a venv in .venv).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
+
+.PHONY: setup setup-spark demo lint test test-fast test-engines benchmark clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.txt
+	$(BIN)/pip install --quiet -r requirements-spark.txt
+	touch $(SPARK_STAMP)
+
+setup: $(STAMP)
+
+setup-spark: $(SPARK_STAMP)
+
+demo: $(STAMP)  ## generate demo data, load, build, validate, chart
+	$(BIN)/python scripts/leadscore.py demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests/python
+	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
+
+test: lint  ## lint, then every pytest suite the machine can run (engine suites skip without their engine)
+	$(BIN)/pytest
+
+test-fast: lint  ## DuckDB only: skips the PostgreSQL, Spark and slow suites
+	$(BIN)/pytest -m "not postgres and not spark and not slow"
+
+test-engines: $(SPARK_STAMP)  ## the parity suite on DuckDB, PostgreSQL and Spark
+	$(BIN)/pytest -m parity
+
+benchmark: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf target logs demo_data reports spark-warehouse metastore_db leadscore.duckdb

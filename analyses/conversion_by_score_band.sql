@@ -1,0 +1,28 @@
+-- Does the score predict conversion? Leads and won conversions per score band
+-- and scoring model. `dbt compile --select conversion_by_score_band` writes the
+-- SQL to target/compiled/ for a BI tool or a notebook.
+with
+
+scores as (
+
+    select * from {{ ref('lead_scores') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('lead_stage') }}
+
+)
+
+select
+    scores.scoring_model,
+    scores.score_band,
+    count(*) as leads,
+    sum(case when stages.stage = 'customer' then 1 else 0 end) as customers,
+    round(avg(case when stages.stage = 'customer' then 1.0 else 0.0 end), 4) as conversion_rate
+from scores
+inner join stages
+    on scores.lead_score_id = stages.lead_stage_id
+group by scores.scoring_model, scores.score_band
+order by scores.scoring_model, scores.score_band

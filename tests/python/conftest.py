@@ -1,0 +1,76 @@
+"""Shared helpers: run the runner as a user would, against a throwaway DuckDB file."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES = PROJECT_DIR / "tests" / "python" / "fixtures"
+SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+# Fixed load time: the rows' `_loaded_at` never depends on the clock in tests.
+LOADED_AT = "2026-11-01 06:00:00"
+
+
+class Runner:
+    """`python scripts/leadscore.py ...` in a subprocess, with its own warehouse file."""
+
+    def __init__(self, project_dir: Path, database: Path, reports: Path):
+        self.project_dir = project_dir
+        self.database = database
+        self.env = {
+            **os.environ,
+            "LEADSCORE_DUCKDB": str(database),
+            "LEADSCORE_REPORTS": str(reports),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def run(self, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess:
+        completed = subprocess.run(
+            [sys.executable, str(self.project_dir / "scripts" / "leadscore.py"), *args],
+            cwd=self.project_dir, env=self.env, capture_output=True, text=True, timeout=900,
+        )
+        if expect is not None and completed.returncode != expect:
+            raise AssertionError(
+                f"leadscore {' '.join(args)} exited {completed.returncode}, expected {expect}\n"
+                f"--- stdout (tail) ---\n{completed.stdout[-4000:]}\n--- stderr ---\n{completed.stderr[-4000:]}"
+            )
+        return completed
+
+    def load(self, folder: Path, *extra: str) -> subprocess.CompletedProcess:
+        files = ["--leads", str(folder / "leads.csv"), "--events", str(folder / "events.csv")]
+        if (folder / "conversions.csv").exists():
+            files += ["--conversions", str(folder / "conversions.csv")]
+        return self.run("load", *files, "--loaded-at", LOADED_AT, *extra)
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+    def scalar(self, sql: str):
+        return self.query(sql)[0][0]
+
+
+def copy_project(destination: Path) -> Path:
+    """A scratch copy of the project (for tests that edit seeds)."""
+    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
+                                    "reports", "spark-warehouse", "__pycache__", ".pytest_cache", ".ruff_cache")
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    return destination
+
+
+@pytest.fixture
+def runner(tmp_path) -> Runner:
+    return Runner(PROJECT_DIR, tmp_path / "warehouse.duckdb", tmp_path / "reports")
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Runner:
+    """A runner over a private copy of the project, whose seeds a test may edit."""
+    project = copy_project(tmp_path / "project")
+    return Runner(project, tmp_path / "warehouse.duckdb", tmp_path / "reports")

@@ -1,0 +1,142 @@
+"""The runner end to end on generated data, and the errors a user can meet."""
+
+import csv
+import hashlib
+
+import pytest
+
+from conftest import PROJECT_DIR, Runner
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("generated")
+    runner = Runner(PROJECT_DIR, tmp / "warehouse.duckdb", tmp / "reports")
+    runner.run("generate", "--leads", "400", "--events", "8000", "--out", str(tmp / "data"), "--seed", "7")
+    runner.load(tmp / "data")
+    build = runner.run("build")
+    return runner, tmp / "data", build
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_generate_is_deterministic_for_a_seed(generated, tmp_path):
+    runner, data, _ = generated
+    runner.run("generate", "--leads", "400", "--events", "8000", "--out", str(tmp_path), "--seed", "7")
+    for name in ("leads.csv", "events.csv", "conversions.csv"):
+        assert digest(tmp_path / name) == digest(data / name)
+    with (data / "events.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8000
+    assert {"page_view", "email_open", "trial_request", "demo_request", "unsubscribe"} <= {r["event_type"] for r in rows}
+
+
+def test_build_scores_every_lead_once_per_scoring_model(generated):
+    runner, _, build = generated
+    assert runner.scalar("select count(*) from marts.lead_scores") == 400 * 2
+    assert runner.scalar("select count(*) from marts.lead_stage") == 400 * 2
+    low, high = runner.query("select min(score), max(score) from marts.lead_scores")[0]
+    assert 0 <= low < high <= 100
+    # The summary the runner prints agrees with the marts.
+    assert "b2b_default: 400 leads scored as of 2026-10-31" in build.stdout
+    customers = runner.scalar("select count(*) from marts.lead_stage where stage = 'customer' "
+                              "and scoring_model = 'b2b_default'")
+    assert f"customer {customers}" in build.stdout
+    assert "raw events: 8,000 rows = 8,000 accepted + 0 rejected" in build.stdout
+
+
+def test_as_of_defaults_to_the_latest_date_in_the_data_and_reruns_are_identical(generated):
+    runner, _, _ = generated
+    assert str(runner.scalar("select max(as_of) from marts.lead_scores")) == "2026-10-31"
+    before = runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1")
+    runner.run("build", "--skip-validation")
+    assert runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1") == before
+
+
+def test_an_earlier_as_of_ignores_later_activity(generated):
+    runner, _, _ = generated
+    runner.run("build", "--as-of", "2026-06-30", "--skip-validation")
+    assert str(runner.scalar("select max(as_of) from marts.lead_scores")) == "2026-06-30"
+    latest = runner.scalar("select max(last_activity_at) from marts.lead_scores")
+    assert latest.date().isoformat() <= "2026-06-30"
+    runner.run("build", "--skip-validation")
+
+
+def test_export_writes_one_row_per_lead_and_model(generated, tmp_path):
+    runner, _, _ = generated
+    out = tmp_path / "scores.csv"
+    runner.run("export", "--out", str(out), "--scoring-model", "b2b_default")
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 400
+    assert {"lead_id", "score", "grade", "stage", "top_reasons"} <= rows[0].keys()
+    assert float(rows[0]["score"]) >= float(rows[-1]["score"])
+
+
+def test_append_adds_a_batch_of_events(generated, tmp_path):
+    runner, _, _ = generated
+    batch = tmp_path / "batch.csv"
+    batch.write_text("event_id,lead_id,event_type,occurred_at\nNEW1,L000000399,demo_request,2026-10-31 12:00:00\n")
+    before = runner.scalar("select score from marts.lead_scores where lead_score_id = 'b2b_default:L000000399'")
+    runner.run("load", "--events", str(batch), "--mode", "append", "--loaded-at", "2026-11-01 07:00:00")
+    runner.run("build", "--skip-validation")
+    after = runner.scalar("select score from marts.lead_scores where lead_score_id = 'b2b_default:L000000399'")
+    assert after == pytest.approx(before + 0.5 * 100 * 25 / 80, abs=0.01)
+    assert runner.scalar("select count(*) from raw.events") == 8001
+
+
+# -- errors a user can meet: one line that says what and where, and a non-zero exit ---------------------------
+
+
+def one_error_line(completed) -> str:
+    lines = [line for line in completed.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, completed.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_missing_required_column_is_named(runner, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("lead_id,email\nA,a@b.com\n")
+    events = tmp_path / "events.csv"
+    events.write_text("event_id,lead_id,occurred_at\nE1,A,2026-01-01\n")
+    line = one_error_line(runner.run("load", "--leads", str(leads), "--events", str(events), expect=2))
+    assert str(events) in line and "missing required events column(s) event_type" in line
+
+
+def test_wrong_delimiter_gets_a_hint(runner, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("lead_id;email\nA;a@b.com\n")
+    line = one_error_line(runner.run("load", "--leads", str(leads), "--delimiter", ",", expect=2))
+    assert "missing required leads column(s) lead_id" in line and "is the delimiter right?" in line
+    # Left to itself, the loader detects the semicolon.
+    runner.run("load", "--leads", str(leads))
+    assert runner.scalar("select email from raw.leads") == "a@b.com"
+
+
+def test_empty_file_and_wrong_file_type_are_refused(runner, tmp_path):
+    empty = tmp_path / "leads.csv"
+    empty.write_text("")
+    assert "the file is empty" in one_error_line(runner.run("load", "--leads", str(empty), expect=2))
+    wrong = tmp_path / "leads.xlsx"
+    wrong.write_text("lead_id\n")
+    assert "not a CSV or Parquet file" in one_error_line(runner.run("load", "--leads", str(wrong), expect=2))
+
+
+def test_a_failed_load_leaves_raw_as_it_was(runner, tmp_path):
+    good = tmp_path / "leads.csv"
+    good.write_text("lead_id\nA\nB\n")
+    runner.run("load", "--leads", str(good))
+    bad_events = tmp_path / "events.csv"
+    bad_events.write_text("event_id,lead_id\nE1,A\n")
+    other_leads = tmp_path / "more_leads.csv"
+    other_leads.write_text("lead_id\nC\n")
+    runner.run("load", "--leads", str(other_leads), "--events", str(bad_events), expect=2)
+    assert runner.query("select lead_id from raw.leads order by 1") == [("A",), ("B",)]
+
+
+def test_bad_as_of_is_refused_before_dbt_runs(runner):
+    completed = runner.run("build", "--as-of", "31/10/2026", expect=2)
+    assert "is not a date written YYYY-MM-DD" in completed.stderr
