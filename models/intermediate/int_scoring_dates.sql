@@ -35,13 +35,11 @@ final as (
         {%- if as_of %}
             cast('{{ as_of_text }}' as date) as as_of
         {%- else %}
-            -- greatest() of the dates that exist: engines disagree on greatest() with nulls.
-            {%- set dates = ['latest_event.latest_event_on', 'latest_lead.latest_lead_on',
-                             'latest_conversion.latest_conversion_on'] %}
+            -- The latest of the dates that exist (engines disagree on greatest() with nulls).
             greatest(
-                {%- for date in dates %}
-                coalesce({{ date }}, {{ dates | reject('equalto', date) | join(', ') }}){{ ',' if not loop.last }}
-                {%- endfor %}
+                coalesce(latest_event.latest_event_on, latest_lead.latest_lead_on, latest_conversion.latest_conversion_on),
+                coalesce(latest_lead.latest_lead_on, latest_event.latest_event_on, latest_conversion.latest_conversion_on),
+                coalesce(latest_conversion.latest_conversion_on, latest_event.latest_event_on, latest_lead.latest_lead_on)
             ) as as_of
         {%- endif %}
     from latest_event

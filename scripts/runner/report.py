@@ -1,5 +1,80 @@
-"""Charts a person would rather see than read."""
+"""Charts a person would rather see than read: score distribution, funnel, conversion by band."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no screen needed
+import matplotlib.pyplot as plt
+
+from .warehouse import read_sql
 
 
-def write_charts(target, out):
-    return []
+def write_charts(target: str, out: Path) -> list[Path]:
+    """Write the PNG charts for every scoring model into out; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    scores = read_sql("select scoring_model, score from marts.lead_scores", target)
+    stages = read_sql(
+        "select scoring_model, stage, stage_rank, count(*) as leads from marts.lead_stage "
+        "group by scoring_model, stage, stage_rank", target)
+    bands = read_sql(
+        "select s.scoring_model, s.score_band, count(*) as leads, "
+        "sum(case when st.stage = 'customer' then 1 else 0 end) as customers "
+        "from marts.lead_scores s inner join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
+        "group by s.scoring_model, s.score_band", target)
+    thresholds = read_sql("select scoring_model, stage, min_score from rules.stage_thresholds", target)
+    models = sorted(scores["scoring_model"].unique())
+    return [
+        _score_distribution(scores, thresholds, models, out / "score_distribution.png"),
+        _funnel(stages, models, out / "funnel.png"),
+        _conversion_by_band(bands, models, out / "conversion_by_band.png"),
+    ]
+
+
+def _panels(models, title):
+    figure, axes = plt.subplots(1, max(len(models), 1), figsize=(6 * max(len(models), 1), 4), squeeze=False)
+    figure.suptitle(title)
+    return figure, axes[0]
+
+
+def _save(figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def _score_distribution(scores, thresholds, models, path: Path) -> Path:
+    figure, axes = _panels(models, "Score distribution (dashed: stage thresholds)")
+    for axis, model in zip(axes, models, strict=False):
+        axis.hist(scores.loc[scores.scoring_model == model, "score"], bins=range(0, 105, 5), color="#4C72B0")
+        for row in thresholds[thresholds.scoring_model == model].itertuples():
+            minimum = float(row.min_score)
+            if minimum > 0:
+                axis.axvline(minimum, color="#C44E52", linestyle="--")
+                axis.text(minimum + 1, axis.get_ylim()[1] * 0.9, row.stage.strip(), color="#C44E52")
+        axis.set(title=model, xlabel="score", ylabel="leads", yscale="log")
+    return _save(figure, path)
+
+
+def _funnel(stages, models, path: Path) -> Path:
+    figure, axes = _panels(models, "Leads per stage")
+    for axis, model in zip(axes, models, strict=False):
+        rows = stages[stages.scoring_model == model].sort_values("stage_rank")
+        bars = axis.barh(rows["stage"], rows["leads"], color="#55A868")
+        axis.bar_label(bars, labels=[f"{n:,}" for n in rows["leads"]], padding=3)
+        axis.set(title=model, xlabel="leads", xscale="log")
+    return _save(figure, path)
+
+
+def _conversion_by_band(bands, models, path: Path) -> Path:
+    figure, axes = _panels(models, "Conversion (customers / leads) by score band")
+    for axis, model in zip(axes, models, strict=False):
+        rows = bands[bands.scoring_model == model].copy()
+        rows["floor"] = rows["score_band"].str.split("-").str[0].astype(int)
+        rows = rows.sort_values("floor")
+        rates = 100.0 * rows["customers"] / rows["leads"]
+        bars = axis.bar(rows["score_band"], rates, color="#8172B2")
+        axis.bar_label(bars, labels=[f"{r:.0f}%\n(n={n:,})" for r, n in zip(rates, rows["leads"], strict=True)])
+        axis.set(title=model, xlabel="score band", ylabel="converted, %", ylim=(0, max(rates.max() * 1.3, 1)))
+    return _save(figure, path)

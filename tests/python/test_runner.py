@@ -140,3 +140,37 @@ def test_a_failed_load_leaves_raw_as_it_was(runner, tmp_path):
 def test_bad_as_of_is_refused_before_dbt_runs(runner):
     completed = runner.run("build", "--as-of", "31/10/2026", expect=2)
     assert "is not a date written YYYY-MM-DD" in completed.stderr
+
+
+def test_report_draws_the_three_charts(generated, tmp_path):
+    runner, _, _ = generated
+    completed = runner.run("report", "--out", str(tmp_path))
+    for name in ("score_distribution.png", "funnel.png", "conversion_by_band.png"):
+        chart = tmp_path / name
+        assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert f"chart: {chart}" in completed.stdout
+
+
+def test_diff_reports_stage_moves_without_touching_the_marts(generated, tmp_path):
+    runner, _, _ = generated
+    before = runner.query("select lead_stage_id, stage, score from marts.lead_stage order by 1")
+    expected_moves = runner.scalar(
+        "select count(*) from marts.lead_stage where scoring_model = 'b2b_default' "
+        "and stage = 'lead' and score >= 40 and not exists (select 1 from marts.lead_scores s "
+        "where s.lead_score_id = lead_stage.lead_stage_id and s.is_disqualified)")
+    shipped = (PROJECT_DIR / "seeds" / "stage_thresholds.csv").read_text()
+    candidate = tmp_path / "candidate"
+    candidate.mkdir()
+    (candidate / "stage_thresholds.csv").write_text(shipped.replace("b2b_default,mql,2,50,", "b2b_default,mql,2,40,"))
+    completed = runner.run("diff", "--rules", str(candidate))
+    assert expected_moves > 0
+    assert f"b2b_default: lead -> mql: {expected_moves:,}" in completed.stdout
+    assert "smb_self_serve: " not in completed.stdout.split("== biggest movers")[0]
+    assert runner.query("select lead_stage_id, stage, score from marts.lead_stage order by 1") == before
+
+
+def test_diff_refuses_a_file_that_is_not_a_seed(generated, tmp_path):
+    runner, _, _ = generated
+    (tmp_path / "fit_rulez.csv").write_text("x\n")
+    completed = runner.run("diff", "--rules", str(tmp_path), expect=2)
+    assert "fit_rulez.csv is not a seed name" in completed.stderr

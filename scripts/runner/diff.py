@@ -1,0 +1,121 @@
+"""What-if: score the same data with candidate rule seeds and report what changes.
+
+The candidate build runs in a scratch copy of the project against a scratch copy
+of the warehouse file, as of the same date as the current marts, so the marts
+users read are never touched.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from . import dbt_build
+from .errors import UserError
+from .paths import PROJECT_DIR, duckdb_path
+
+SCRATCH_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
+                                        "reports", "spark-warehouse", "metastore_db", "__pycache__", ".pytest_cache")
+
+
+def candidate_seeds(rules_dir: Path) -> list[Path]:
+    """The candidate CSVs, each named like a shipped seed; anything else is an error."""
+    if not rules_dir.is_dir():
+        raise UserError(f"{rules_dir}: not a folder of candidate seed CSVs")
+    shipped = {p.name for p in (PROJECT_DIR / "seeds").glob("*.csv")}
+    files = sorted(rules_dir.glob("*.csv"))
+    unknown = [p.name for p in files if p.name not in shipped]
+    if unknown:
+        raise UserError(f"{rules_dir}: {', '.join(unknown)} is not a seed name; expected one of {', '.join(sorted(shipped))}")
+    if not files:
+        raise UserError(f"{rules_dir}: no seed CSVs in it (expected e.g. fit_rules.csv)")
+    return files
+
+
+def diff_rules(rules_dir: Path, target: str = "duckdb", top: int = 10, out=print) -> int:
+    if target != "duckdb":
+        raise UserError("diff runs on the DuckDB target (it scores a scratch copy of the warehouse file)")
+    files = candidate_seeds(rules_dir)
+    current = duckdb_path()
+    if not current.exists():
+        raise UserError(f"{current}: no warehouse yet; run load and build first")
+    with duckdb.connect(str(current), read_only=True) as con:
+        as_of = con.execute("select cast(max(as_of) as varchar) from marts.lead_scores").fetchone()[0]
+    if as_of is None:
+        raise UserError("marts.lead_scores is empty; run build first")
+
+    with tempfile.TemporaryDirectory(prefix="leadscore-diff-") as scratch:
+        project = Path(scratch) / "project"
+        shutil.copytree(PROJECT_DIR, project, ignore=SCRATCH_IGNORE)
+        for path in files:
+            shutil.copy(path, project / "seeds" / path.name)
+        candidate = Path(scratch) / "candidate.duckdb"
+        shutil.copy(current, candidate)
+        out(f"scoring with candidate {', '.join(p.name for p in files)} as of {as_of} (marts untouched)")
+        previous = os.environ.get("LEADSCORE_DUCKDB")
+        os.environ["LEADSCORE_DUCKDB"] = str(candidate)
+        try:
+            problems = dbt_build.build("duckdb", as_of=as_of, project_dir=project, full_refresh=True)
+        finally:
+            if previous is None:
+                os.environ.pop("LEADSCORE_DUCKDB", None)
+            else:
+                os.environ["LEADSCORE_DUCKDB"] = previous
+        if problems:
+            out(f"\ncandidate rules do not build: {len(problems)} problem(s)")
+            for line in problems:
+                out("  " + line)
+            return 1
+        report(current, candidate, top, out)
+    return 0
+
+
+def report(current: Path, candidate: Path, top: int, out=print) -> None:
+    with duckdb.connect() as con:
+        con.execute(f"attach '{_literal(current)}' as current_marts (read_only)")
+        con.execute(f"attach '{_literal(candidate)}' as candidate_marts (read_only)")
+        con.execute("""
+            create temp view compared as
+            select
+                coalesce(c.scoring_model, n.scoring_model) as scoring_model,
+                coalesce(c.lead_id, n.lead_id) as lead_id,
+                c.stage as stage_before, n.stage as stage_after,
+                c.score as score_before, n.score as score_after,
+                coalesce(n.score, 0) - coalesce(c.score, 0) as score_change
+            from current_marts.marts.lead_stage c
+            full outer join candidate_marts.marts.lead_stage n
+                on c.scoring_model = n.scoring_model and c.lead_id = n.lead_id
+        """)
+        total, changed = con.execute(
+            "select count(*), count(*) filter (where stage_before is distinct from stage_after) from compared"
+        ).fetchone()
+        out(f"\n== stage changes: {changed:,} of {total:,} lead scores change stage ==")
+        for row in con.execute(
+            "select scoring_model, coalesce(stage_before, '(none)'), coalesce(stage_after, '(none)'), count(*) "
+            "from compared where stage_before is distinct from stage_after group by all order by 1, 4 desc, 2, 3"
+        ).fetchall():
+            out(f"  {row[0]}: {row[1]} -> {row[2]}: {row[3]:,}")
+        out(f"\n== biggest movers (top {top}) ==")
+        movers = con.execute(
+            "select scoring_model, lead_id, score_before, score_after, score_change, stage_before, stage_after "
+            "from compared where score_change <> 0 order by abs(score_change) desc, scoring_model, lead_id limit ?",
+            [top],
+        ).fetchall()
+        for m in movers:
+            out(f"  {m[0]} {m[1]}: {m[2]} -> {m[3]} ({m[4]:+.2f}), {m[5]} -> {m[6]}")
+        if not movers:
+            out("  no score changes")
+        out("\n== stage counts: before -> after ==")
+        for row in con.execute(
+            "select scoring_model, stage, count(*) filter (where side = 'before'), count(*) filter (where side = 'after') "
+            "from (select scoring_model, stage_before as stage, 'before' as side from compared "
+            "      union all select scoring_model, stage_after, 'after' from compared) "
+            "where stage is not null group by all order by 1, 2"
+        ).fetchall():
+            out(f"  {row[0]} {row[1]}: {row[2]:,} -> {row[3]:,}")
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
