@@ -65,12 +65,14 @@
 {%- endmacro %}
 
 {% macro postgres__parse_timestamp(expr) -%}
+    {#- leadscore_try_timestamp (created on run start, see create_helper_functions)
+        returns null instead of raising on a value that fits no form. -#}
     {%- set pg_local = 'DD-MM-YYYY HH24:MI:SS' if var('date_order', 'dmy') == 'dmy' else 'MM-DD-YYYY HH24:MI:SS' -%}
     (case
         when trim({{ expr }}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
-            then cast(cast(trim({{ expr }}) as timestamptz) at time zone 'UTC' as timestamp)
+            then {{ target.schema }}.leadscore_try_timestamp(trim({{ expr }}), null)
         when trim({{ expr }}) ~ '^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?$'
-            then cast(to_timestamp(regexp_replace(trim({{ expr }}), '[/.]', '-', 'g'), '{{ pg_local }}') as timestamp)
+            then {{ target.schema }}.leadscore_try_timestamp(regexp_replace(trim({{ expr }}), '[/.]', '-', 'g'), '{{ pg_local }}')
     end)
 {%- endmacro %}
 
@@ -85,4 +87,30 @@
         {%- endfor %}{{ ',' if not loop.last }}
         {%- endfor %}
     )
+{%- endmacro %}
+
+{#- Helper functions an engine needs before the models run (on-run-start). -#}
+{% macro create_helper_functions() %}{{ return(adapter.dispatch('create_helper_functions', 'leadscore')()) }}{% endmacro %}
+
+{% macro default__create_helper_functions() %}select 1 as no_helpers_needed{% endmacro %}
+
+{% macro postgres__create_helper_functions() %}
+    create schema if not exists {{ target.schema }};
+    create or replace function {{ target.schema }}.leadscore_try_timestamp(value text, format text)
+    returns timestamp language plpgsql immutable as $$
+    begin
+        if format is null then
+            return cast(cast(value as timestamptz) at time zone 'UTC' as timestamp);
+        end if;
+        return cast(to_timestamp(value, format) as timestamp);
+    exception when others then
+        return null;
+    end $$;
+{% endmacro %}
+
+{#- Rounds half away from zero on an exact decimal, so every engine rounds a
+    double like 90.975 the same way (and PostgreSQL, which has no
+    round(double, int), can round at all). -#}
+{% macro round_decimal(expr, digits) -%}
+    cast(round(cast({{ expr }} as decimal(38, 10)), {{ digits }}) as {{ type_double() }})
 {%- endmacro %}

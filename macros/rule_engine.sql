@@ -67,3 +67,28 @@
         "cast(case when " ~ band_floor ~ " + " ~ width ~ " >= 100 then 100 else " ~ band_floor ~ " + " ~ (width - 1) ~ " end as " ~ type_text() ~ ")",
     ]) }}
 {%- endmacro %}
+
+{#- A digest of what the active event rules match, stored in the incremental
+    engagement state, so a rule change that would make it stale is caught. -#}
+{% macro engagement_matching_fingerprint() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set query -%}
+        select
+            engagement_rules.scoring_model,
+            engagement_rules.rule_id,
+            engagement_rules.event_type,
+            engagement_rules.url_contains,
+            engagement_rules.email_type,
+            engagement_rules.min_duration_seconds
+        from {{ ref('stg_rules__engagement_rules') }} as engagement_rules
+        inner join {{ ref('stg_rules__scoring_models') }} as scoring_models
+            on engagement_rules.scoring_model = scoring_models.scoring_model
+        where scoring_models.is_active and engagement_rules.event_type <> 'session'
+        order by engagement_rules.scoring_model, engagement_rules.rule_id
+    {%- endset -%}
+    {%- set parts = [] -%}
+    {%- for row in run_query(query).rows -%}
+        {%- do parts.append(row.values() | map('string') | join('\x1f')) -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | join('\x1e'))) }}
+{% endmacro %}

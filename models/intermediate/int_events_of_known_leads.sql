@@ -1,4 +1,4 @@
-{#- Accepted events, flagged by whether their lead exists; events of unknown
+{#- Accepted, deduplicated events, flagged by whether their lead exists; events of unknown
     leads go to the rejects, the rest are scored. -#}
 {{ config(materialized='view') }}
 
@@ -6,7 +6,7 @@ with
 
 events as (
 
-    select * from {{ ref('stg_crm__events') }}
+    select * from {{ ref('int_events_deduplicated') }}
 
 ),
 

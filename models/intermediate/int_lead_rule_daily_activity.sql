@@ -1,87 +1,74 @@
-{#- The compact engagement state: per scoring model, lead, rule and day, how
-    many activities met the rule and when the last one happened. Events and
-    sessions are matched to the engagement rules once, here; decay is applied
-    later from the day, so this state never goes stale as as_of moves. -#}
+{#- The compact engagement state the scores are computed from: per scoring
+    model, known lead, rule and day, the activities that met the rule. Event
+    rules come from the incremental state (its partial counts summed); session
+    rules from the sessions, which an appended event can extend. -#}
 
 with
 
-events as (
-
-    select
-        lead_id,
-        event_type,
-        url_normalized,
-        email_type,
-        duration_seconds,
-        cast(null as {{ dbt.type_bigint() }}) as page_count,
-        occurred_at
-    from {{ ref('int_events_of_known_leads') }}
-    where is_known_lead
-
-),
-
-sessions as (
-
-    select
-        lead_id,
-        'session' as event_type,
-        cast(null as {{ type_text() }}) as url_normalized,
-        cast(null as {{ type_text() }}) as email_type,
-        duration_seconds,
-        page_count,
-        started_at as occurred_at
-    from {{ ref('int_sessions_summarized') }}
-
-),
-
-activities as (
-
-    select * from events
-    union all
-    select * from sessions
-
-),
-
-rules as (
-
-    select engagement_rules.*
-    from {{ ref('stg_rules__engagement_rules') }} as engagement_rules
-    inner join {{ ref('stg_rules__scoring_models') }} as scoring_models
-        on engagement_rules.scoring_model = scoring_models.scoring_model
-    where scoring_models.is_active
-
-),
-
-matched as (
-
-    select
-        rules.scoring_model,
-        activities.lead_id,
-        rules.rule_id,
-        cast(activities.occurred_at as date) as activity_on,
-        activities.occurred_at
-    from activities
-    inner join rules
-        on activities.event_type = rules.event_type
-    where
-        (rules.url_contains is null or {{ dbt.position('rules.url_contains', 'activities.url_normalized') }} > 0)
-        and (rules.email_type is null or activities.email_type = rules.email_type)
-        and (rules.min_duration_seconds is null or activities.duration_seconds >= rules.min_duration_seconds)
-        and (rules.min_pages is null or activities.page_count >= rules.min_pages)
-
-),
-
-final as (
+event_rule_days as (
 
     select
         scoring_model,
         lead_id,
         rule_id,
         activity_on,
-        count(*) as activity_count,
-        max(occurred_at) as last_occurred_at
-    from matched
+        sum(activity_count) as activity_count,
+        max(last_occurred_at) as last_occurred_at
+    from {{ ref('int_event_rule_matches_daily') }}
     group by scoring_model, lead_id, rule_id, activity_on
+
+),
+
+sessions as (
+
+    select * from {{ ref('int_sessions_summarized') }}
+
+),
+
+session_rules as (
+
+    select engagement_rules.*
+    from {{ ref('stg_rules__engagement_rules') }} as engagement_rules
+    inner join {{ ref('stg_rules__scoring_models') }} as scoring_models
+        on engagement_rules.scoring_model = scoring_models.scoring_model
+    where scoring_models.is_active and engagement_rules.event_type = 'session'
+
+),
+
+session_rule_days as (
+
+    select
+        session_rules.scoring_model,
+        sessions.lead_id,
+        session_rules.rule_id,
+        cast(sessions.started_at as date) as activity_on,
+        count(*) as activity_count,
+        max(sessions.started_at) as last_occurred_at
+    from sessions
+    inner join session_rules
+        on (session_rules.min_duration_seconds is null or sessions.duration_seconds >= session_rules.min_duration_seconds)
+            and (session_rules.min_pages is null or sessions.page_count >= session_rules.min_pages)
+    group by session_rules.scoring_model, sessions.lead_id, session_rules.rule_id, cast(sessions.started_at as date)
+
+),
+
+known_leads as (
+
+    select lead_id from {{ ref('stg_crm__leads') }}
+
+),
+
+final as (
+
+    select event_rule_days.*
+    from event_rule_days
+    inner join known_leads
+        on event_rule_days.lead_id = known_leads.lead_id
+    union all
+    select session_rule_days.*
+    from session_rule_days
+    inner join known_leads
+        on session_rule_days.lead_id = known_leads.lead_id
 
 )
 

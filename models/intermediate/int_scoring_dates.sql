@@ -11,7 +11,7 @@ with
 
 latest_event as (
 
-    select max(occurred_on) as latest_event_on from {{ ref('stg_crm__events') }}
+    select max(occurred_on) as latest_event_on from {{ ref('int_events_deduplicated') }}
 
 ),
 

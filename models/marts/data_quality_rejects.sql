@@ -21,10 +21,15 @@ conversions as (
 
 ),
 
-events_of_unknown_leads as (
+kept_events as (
 
-    select event_id from {{ ref('int_events_of_known_leads') }}
-    where not is_known_lead
+    select
+        event_id,
+        loaded_at,
+        source_file,
+        source_row,
+        is_known_lead
+    from {{ ref('int_events_of_known_leads') }}
 
 ),
 
@@ -59,14 +64,22 @@ rejected_events as (
         coalesce(events.event_id, events.row_fingerprint) as source_row_id,
         events.source_file,
         events.source_row,
-        coalesce(events.reject_reason, 'unknown_lead') as reason,
+        case
+            when events.reject_reason is not null then events.reject_reason
+            -- A valid row that was not kept repeats an event_id loaded before it.
+            when kept_events.event_id is null then 'duplicate_event_id'
+            else 'unknown_lead'
+        end as reason,
         events.raw_record,
         events.loaded_at
     from events
-    left join events_of_unknown_leads
+    left join kept_events
         on events.reject_reason is null
-            and events.event_id = events_of_unknown_leads.event_id
-    where events.reject_reason is not null or events_of_unknown_leads.event_id is not null
+            and events.event_id = kept_events.event_id
+            and events.loaded_at = kept_events.loaded_at
+            and {{ dbt.equals('events.source_file', 'kept_events.source_file') }}
+            and events.source_row = kept_events.source_row
+    where events.reject_reason is not null or kept_events.event_id is null or not kept_events.is_known_lead
 
 ),
 

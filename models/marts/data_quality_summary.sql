@@ -85,10 +85,10 @@ final as (
         coalesce(rejects.rejected_rows, 0) as rejected_rows,
         raw_counts.current_rows,
         raw_counts.superseded_rows,
-        case
+        cast(case
             when raw_counts.raw_rows = 0 then 0.0
             else 1.0 * coalesce(rejects.rejected_rows, 0) / raw_counts.raw_rows
-        end as rejected_share
+        end as {{ type_double() }}) as rejected_share
     from raw_counts
     left join rejects
         on raw_counts.source_table = rejects.source_table

@@ -69,12 +69,12 @@ final as (
         described.points,
         described.is_disqualifying,
         described.evidence_value,
-        described.event_count,
+        cast(described.event_count as {{ dbt.type_bigint() }}) as event_count,
         described.last_event_at,
         -- What a CRM field shows: "+25 trial requested", "+20 pricing page x6".
         {{ dbt.concat([
             "(case when described.points >= 0 then '+' else '' end)",
-            "cast(cast(round(described.points, 0) as " ~ dbt.type_int() ~ ") as " ~ type_text() ~ ")",
+            "cast(cast(" ~ round_decimal("described.points", 0) ~ " as " ~ dbt.type_int() ~ ") as " ~ type_text() ~ ")",
             "' '",
             "described.rule_description",
             "(case when described.award = 'per_event' and described.event_count > 1 then ' x' || cast(described.event_count as " ~ type_text() ~ ") else '' end)",

@@ -65,7 +65,7 @@ ranked_reasons as (
             partition by scoring_model, lead_id order by abs(points) desc, rule_id
         ) as reason_rank
     from components
-    where round(points, 0) <> 0
+    where {{ round_decimal('points', 0) }} <> 0
 
 ),
 
@@ -129,10 +129,9 @@ combined as (
 
     select
         scored.*,
-        round(least(100.0, greatest(
-            0.0,
-            fit_weight * fit_score + engagement_weight * engagement_score + negative_points
-        )), 2) as score
+        {{ round_decimal(
+            'least(100.0, greatest(0.0, fit_weight * fit_score + engagement_weight * engagement_score + negative_points))',
+            2) }} as score
     from scored
 
 ),
@@ -163,12 +162,12 @@ final as (
         combined.score,
         coalesce(graded.grade, 'D') as grade,
         {{ score_band('combined.score') }} as score_band,
-        round(combined.fit_score, 2) as fit_score,
-        round(combined.engagement_score, 2) as engagement_score,
-        round(combined.fit_points, 4) as fit_points,
-        round(combined.engagement_points, 4) as engagement_points,
-        round(combined.negative_points, 4) as negative_points,
-        round(combined.raw_points, 4) as raw_points,
+        {{ round_decimal('combined.fit_score', 2) }} as fit_score,
+        {{ round_decimal('combined.engagement_score', 2) }} as engagement_score,
+        {{ round_decimal('combined.fit_points', 4) }} as fit_points,
+        {{ round_decimal('combined.engagement_points', 4) }} as engagement_points,
+        {{ round_decimal('combined.negative_points', 4) }} as negative_points,
+        {{ round_decimal('combined.raw_points', 4) }} as raw_points,
         combined.is_disqualified,
         {{ dbt.concat([
             "coalesce(top_reasons.reason_1, '')",

@@ -1,4 +1,5 @@
-{#- One row per accepted event. -#}
+{#- One row per raw event that passes the row checks. An event_id seen in an
+    earlier row is resolved in int_events_deduplicated. -#}
 
 with
 
@@ -22,7 +23,9 @@ final as (
         email_type,
         duration_seconds,
         session_id,
-        loaded_at
+        loaded_at,
+        source_file,
+        source_row
     from events
 
 )

@@ -44,6 +44,10 @@ def cmd_load(args) -> int:
 def cmd_build(args) -> int:
     problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
                                date_order=args.date_order)
+    if not args.full_refresh and any("Engagement state is stale" in line for line in problems):
+        print("\nthe engagement rules now match differently than when the incremental state was built:\n"
+              "rebuilding it from all events (--full-refresh)\n")
+        problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order)
     if problems:
         print(f"\nbuild failed: {len(problems)} problem(s)")
         for line in problems:
@@ -61,8 +65,8 @@ def cmd_validate(args) -> int:
 
 def print_summary(target: str) -> None:
     scores = read_sql(
-        "select scoring_model, count(*) as leads_scored, round(avg(score), 1) as average_score, "
-        "cast(max(as_of) as varchar) as as_of from marts.lead_scores group by scoring_model order by scoring_model", target)
+        "select scoring_model, count(*) as leads_scored, avg(score) as average_score, max(as_of) as as_of "
+        "from marts.lead_scores group by scoring_model order by scoring_model", target)
     stages = read_sql(
         "select scoring_model, stage, stage_rank, count(*) as leads from marts.lead_stage "
         "group by scoring_model, stage, stage_rank order by scoring_model, stage_rank desc", target)
@@ -71,8 +75,9 @@ def print_summary(target: str) -> None:
         "order by source_table", target)
     print("\n== summary ==")
     for row in scores.itertuples():
-        print(f"{row.scoring_model}: {row.leads_scored:,} leads scored as of {row.as_of}, "
-              f"average score {row.average_score}")
+        as_of = str(row.as_of)[:10]
+        print(f"{row.scoring_model}: {row.leads_scored:,} leads scored as of {as_of}, "
+              f"average score {float(row.average_score):.1f}")
         model_stages = stages[stages.scoring_model == row.scoring_model]
         print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
     for row in quality.itertuples():

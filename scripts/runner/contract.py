@@ -31,3 +31,7 @@ def normalize_column_name(name: str) -> str:
     if cleaned and cleaned[0].isdigit():
         cleaned = "c_" + cleaned
     return cleaned
+
+# The incremental models' state. A replace load empties raw, so the state is
+# dropped with it and the next build rebuilds it from the new data.
+INCREMENTAL_STATE_TABLES = ("intermediate.int_events_deduplicated", "intermediate.int_event_rule_matches_daily")

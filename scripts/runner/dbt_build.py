@@ -15,6 +15,10 @@ def dbt_environment(target: str) -> None:
     os.environ["LEADSCORE_TARGET"] = target
     if target == "duckdb":
         os.environ["LEADSCORE_DUCKDB"] = str(duckdb_path())
+    if target == "spark":
+        from .engines import spark_warehouse
+
+        os.environ["LEADSCORE_SPARK_WAREHOUSE"] = str(spark_warehouse())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 

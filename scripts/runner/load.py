@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from .contract import REQUIRED_COLUMNS, contract_columns, normalize_column_name
+from .contract import INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns, normalize_column_name
 from .errors import UserError
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".parquet")
@@ -121,7 +121,13 @@ def _load_all(database, files, mode, renames, delimiter, stamp, progress, serial
             for table in REQUIRED_COLUMNS:
                 # Replace swaps the whole raw data set: a table with no file becomes empty, never stale.
                 _ensure_table(con, table, replace=(mode == "replace" and table not in plans))
+            if mode == "replace":
+                for state_table in INCREMENTAL_STATE_TABLES:
+                    con.execute(f"drop table if exists {state_table}")
             con.execute("commit")
+        except UserError:
+            con.execute("rollback")
+            raise
         except duckdb.Error as error:
             con.execute("rollback")
             if not serial and "parallel=false" in str(error):
@@ -135,27 +141,39 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial) -> int:
+def select_sql(table, path, kind, header, names, stamp, delimiter, serial) -> str:
+    """SQL reading one file as the raw table's rows: contract columns as text, plus bookkeeping."""
     selected = [f"{_quote(h)} as {_quote(n)}" for h, n in zip(header, names, strict=True)]
     missing = [c for c in contract_columns(table) if c not in names]
     selected += [f"cast(null as varchar) as {_quote(c)}" for c in missing]
     file_name = path.name.replace("'", "''")
-    select_sql = (
+    return (
         f"select {', '.join(selected)}, timestamp '{stamp}' as _loaded_at, "
         f"'{file_name}' as _source_file, row_number() over () as _source_row "
         f"from {_reader_sql(path, kind, delimiter, serial)}"
     )
+
+
+def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial) -> int:
+    missing = [c for c in contract_columns(table) if c not in names]
+    select = select_sql(table, path, kind, header, names, stamp, delimiter, serial)
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
     ).fetchone()[0]
+    if mode == "append" and exists:
+        # Incremental builds pick up rows loaded after their last run: load times must only grow.
+        latest = con.execute(f"select max(_loaded_at) from raw.{table}").fetchone()[0]
+        if latest is not None and str(latest) >= stamp:
+            raise UserError(f"--loaded-at {stamp} is not after the latest load of raw.{table} ({latest}); "
+                            "appended batches must be stamped later than what is already loaded")
     if mode == "replace" or not exists:
-        con.execute(f"create or replace table raw.{table} as {select_sql}")
+        con.execute(f"create or replace table raw.{table} as {select}")
         return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
     current = {r[0] for r in con.execute(f"describe raw.{table}").fetchall()}
     for column in list(names) + missing:
         if column not in current:
             con.execute(f"alter table raw.{table} add column {_quote(column)} varchar")
-    return con.execute(f"insert into raw.{table} by name {select_sql}").fetchone()[0]
+    return con.execute(f"insert into raw.{table} by name {select}").fetchone()[0]
 
 
 def _ensure_table(con, table: str, replace: bool = False) -> None:

@@ -26,6 +26,9 @@ class Runner:
             **os.environ,
             "LEADSCORE_DUCKDB": str(database),
             "LEADSCORE_REPORTS": str(reports),
+            # Each runner has its own dbt target and log folders, so test files can run in parallel.
+            "DBT_TARGET_PATH": str(database.parent / f"{database.stem}-target"),
+            "DBT_LOG_PATH": str(database.parent / f"{database.stem}-logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "PYTHONUNBUFFERED": "1",
         }

@@ -48,3 +48,7 @@ def type_bigint():
 
 def type_timestamp():
     return "timestamp"
+
+
+def equals(expr1, expr2):
+    return f"({expr1} is not distinct from {expr2})"

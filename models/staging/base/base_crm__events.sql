@@ -1,6 +1,6 @@
-{#- Every raw event row, typed, with its reject reason (null when accepted).
-    Of several rows with one event_id, the first loaded valid one is kept and
-    the others are rejected as duplicates. -#}
+{#- Every raw event row, typed, with the reason the row itself is unusable
+    (null when it passes). Repeats of an event_id are resolved downstream, in
+    int_events_deduplicated, so that they can be resolved incrementally. -#}
 {%- set raw_columns = raw_data_columns(source('crm', 'events')) -%}
 
 with
@@ -44,26 +44,9 @@ checked as (
             when occurred_at is null then 'unparseable_timestamp'
             when occurred_at > {{ dbt.dateadd('hour', var('future_tolerance_hours'), 'loaded_at') }}
                 then 'future_timestamp'
-        end as row_reject_reason
+        end as reject_reason
     from typed
-
-),
-
-deduplicated as (
-
-    select
-        *,
-        coalesce(
-            row_reject_reason,
-            case
-                when row_number() over (
-                        partition by event_id
-                        order by (case when row_reject_reason is null then 0 else 1 end), loaded_at, source_row
-                    ) > 1 then 'duplicate_event_id'
-            end
-        ) as reject_reason
-    from checked
 
 )
 
-select * from deduplicated
+select * from checked

@@ -1,0 +1,349 @@
+"""Benchmark: the dbt pipeline against the fastest query DuckDB can run for the same work.
+
+    python scripts/benchmark.py                      # 1M, 10M and 50M events (leads: a tenth)
+    python scripts/benchmark.py --sizes 1M --json out.json
+
+For each size, in a fresh DuckDB file: generate and load the data, then time in
+separate processes (peak RSS of each process from wait4): `dbt seed`, a full
+`dbt run`, `dbt test`, an incremental `dbt run` after appending 1% new events,
+and the reference: one hand-written DuckDB statement over the raw tables that
+computes every lead's engagement score and total score. The reference is asserted
+equal to the mart before any number is printed.
+
+The reference covers the event side of the work (validation, deduplication,
+sessions, rule matching, decay, thresholds, rule and group caps), which is where
+the cost is; its fit points (lead-sized, a tenth of the rows) are read from the
+pipeline's fit components, so it is a lower bound on the work, not a rival rule
+engine. It assumes ISO timestamps, as the generator writes.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(SCRIPTS))
+
+from runner import dbt_build, generate, load  # noqa: E402
+from runner.paths import PROJECT_DIR  # noqa: E402
+
+AS_OF = "2026-10-31"
+
+REFERENCE_SQL = """
+create or replace table main.reference_scores as
+with
+active_models as (
+    select
+        trim(scoring_model) as scoring_model,
+        cast(fit_weight as double) as fit_weight,
+        cast(engagement_weight as double) as engagement_weight,
+        cast(fit_max_points as double) as fit_max_points,
+        cast(engagement_max_points as double) as engagement_max_points
+    from rules.scoring_models
+    where lower(trim(is_active)) in ('true', 't', 'yes', 'y', '1')
+),
+rules as (
+    select
+        trim(r.scoring_model) as scoring_model,
+        trim(r.rule_id) as rule_id,
+        lower(trim(r.category)) as category,
+        lower(trim(r.event_type)) as event_type,
+        nullif(lower(trim(r.url_contains)), '') as url_contains,
+        nullif(lower(trim(r.email_type)), '') as email_type,
+        try_cast(r.min_duration_seconds as double) as min_duration,
+        try_cast(r.min_pages as double) as min_pages,
+        lower(trim(r.award)) as award,
+        coalesce(try_cast(r.min_count as double), 1) as min_count,
+        try_cast(r.max_count as double) as max_count,
+        cast(r.points as double) as points,
+        try_cast(r.max_points as double) as max_points,
+        coalesce(nullif(lower(trim(r.rule_group)), ''), lower(trim(r.rule_id))) as rule_group,
+        lower(trim(r.decay)) as decay,
+        try_cast(r.decay_days as double) as decay_days
+    from rules.engagement_rules as r
+    semi join active_models as m on trim(r.scoring_model) = m.scoring_model
+),
+rule_groups as (
+    select trim(scoring_model) as scoring_model, lower(trim(rule_group)) as rule_group,
+           cast(max_points as double) as group_max
+    from rules.rule_groups
+),
+known_leads as (
+    select distinct trim(lead_id) as lead_id from raw.leads where nullif(trim(lead_id), '') is not null
+),
+valid_events as (
+    select
+        trim(event_id) as event_id,
+        trim(lead_id) as lead_id,
+        lower(trim(event_type)) as event_type,
+        try_cast(trim(occurred_at) as timestamp) as occurred_at,
+        lower(nullif(trim(url), '')) as url,
+        nullif(lower(trim(email_type)), '') as email_type,
+        try_cast(duration_seconds as double) as duration,
+        nullif(trim(session_id), '') as session_id
+    from raw.events
+    where nullif(trim(event_id), '') is not null and nullif(trim(lead_id), '') is not null
+        and nullif(trim(event_type), '') is not null
+        and try_cast(trim(occurred_at) as timestamp) <= _loaded_at + interval 24 hour
+    qualify row_number() over (partition by trim(event_id) order by _loaded_at, _source_file, _source_row) = 1
+),
+events as (
+    select * from valid_events semi join known_leads using (lead_id)
+),
+event_days as (
+    select r.scoring_model, e.lead_id, r.rule_id, cast(e.occurred_at as date) as activity_on, count(*) as n
+    from events as e
+    inner join rules as r on e.event_type = r.event_type
+    where (r.url_contains is null or position(r.url_contains in e.url) > 0)
+        and (r.email_type is null or e.email_type = r.email_type)
+        and (r.min_duration is null or e.duration >= r.min_duration)
+    group by all
+),
+sessions as (
+    select lead_id, session_id, min(occurred_at) as started_at,
+        sum(case when event_type = 'page_view' then 1 else 0 end) as pages,
+        greatest(coalesce(sum(duration), 0), date_diff('second', min(occurred_at), max(occurred_at))) as duration
+    from events where session_id is not null
+    group by all
+),
+session_days as (
+    select r.scoring_model, s.lead_id, r.rule_id, cast(s.started_at as date) as activity_on, count(*) as n
+    from sessions as s
+    inner join rules as r on r.event_type = 'session'
+        and (r.min_duration is null or s.duration >= r.min_duration)
+        and (r.min_pages is null or s.pages >= r.min_pages)
+    group by all
+),
+weighted as (
+    select d.scoring_model, d.lead_id, d.rule_id, d.n,
+        case r.decay
+            when 'none' then 1.0
+            when 'exponential' then pow(2.0, -1.0 * date_diff('day', d.activity_on, date '{as_of}') / r.decay_days)
+            when 'linear' then greatest(0.0, 1.0 - 1.0 * date_diff('day', d.activity_on, date '{as_of}') / r.decay_days)
+            when 'window' then case when date_diff('day', d.activity_on, date '{as_of}') < r.decay_days then 1.0 else 0.0 end
+        end as w
+    from (select * from event_days union all select * from session_days) as d
+    inner join rules as r using (scoring_model, rule_id)
+    where d.activity_on <= date '{as_of}'
+),
+per_rule as (
+    select scoring_model, lead_id, rule_id, sum(case when w > 0 then n else 0 end) as counted,
+        sum(n * w) as weighted_sum, max(w) as weight_max
+    from weighted group by all
+),
+capped as (
+    select p.scoring_model, p.lead_id, r.category, r.rule_group,
+        case
+            when r.max_points is null then u.points
+            when u.points >= 0 then least(u.points, abs(r.max_points))
+            else greatest(u.points, -abs(r.max_points))
+        end as points
+    from per_rule as p
+    inner join rules as r using (scoring_model, rule_id)
+    cross join lateral (
+        select r.points * (case when r.award = 'per_event' then p.weighted_sum else p.weight_max end) as points
+    ) as u
+    where p.counted >= r.min_count and (r.max_count is null or p.counted <= r.max_count)
+),
+grouped as (
+    select c.*, g.group_max,
+        sum(case when c.points > 0 then c.points else 0 end)
+            over (partition by c.scoring_model, c.lead_id, c.rule_group) as group_positive
+    from capped as c left join rule_groups as g using (scoring_model, rule_group)
+),
+engagement as (
+    select scoring_model, lead_id,
+        sum(case when category = 'engagement' then
+            case when points > 0 and group_positive > group_max then points * group_max / group_positive else points end
+            else 0 end) as engagement_points,
+        sum(case when category = 'negative' then points else 0 end) as event_negative_points
+    from grouped group by all
+),
+fit as (
+    select scoring_model, lead_id,
+        sum(case when category = 'fit' then decayed_points else 0 end) as fit_points,
+        sum(case when category = 'negative' then decayed_points else 0 end) as attribute_negative_points
+    from intermediate.int_fit_rules_matched group by all
+),
+leads_by_model as (
+    select m.*, l.lead_id from active_models as m cross join known_leads as l
+),
+parts as (
+    select lm.scoring_model, lm.lead_id,
+        least(100.0, greatest(0.0, 100.0 * coalesce(f.fit_points, 0) / lm.fit_max_points)) as fit_score,
+        least(100.0, greatest(0.0, 100.0 * coalesce(e.engagement_points, 0) / lm.engagement_max_points)) as engagement_score,
+        coalesce(e.event_negative_points, 0) + coalesce(f.attribute_negative_points, 0) as negative_points,
+        lm.fit_weight, lm.engagement_weight
+    from leads_by_model as lm
+    left join engagement as e using (scoring_model, lead_id)
+    left join fit as f using (scoring_model, lead_id)
+)
+select scoring_model, lead_id,
+    round(engagement_score, 2) as engagement_score,
+    round(least(100.0, greatest(0.0, fit_weight * fit_score + engagement_weight * engagement_score + negative_points)), 2)
+        as score
+from parts
+"""
+
+COMPARE_SQL = """
+select
+    count(*) as compared,
+    count(*) filter (where abs(r.score - m.score) > 0.011 or abs(r.engagement_score - m.engagement_score) > 0.011)
+        as different,
+    (select count(*) from marts.lead_scores) as mart_rows,
+    (select count(*) from main.reference_scores) as reference_rows
+from main.reference_scores as r
+inner join marts.lead_scores as m using (scoring_model, lead_id)
+"""
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper()
+    factor = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
+    return int(float(text[:-1] if text[-1] in "KM" else text) * factor)
+
+
+def timed_step(label: str, args: list[str], env: dict) -> dict:
+    """Run one step in its own process; wall seconds and peak RSS (MiB) of that process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, __file__, *args], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
+    peak_mib = usage.ru_maxrss / 1024  # Linux reports KiB
+    print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB", flush=True)
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib), "output": output}
+
+
+def child_dbt(command: list[str]) -> int:
+    """Child process: one dbt command through dbtRunner."""
+    success, _ = dbt_build.run_dbt(command[0], "duckdb", {"as_of": AS_OF}, command[1:])
+    return 0 if success else 1
+
+
+def child_reference(database: str) -> int:
+    import duckdb
+
+    threads = os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")
+    memory = os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB")
+    with duckdb.connect(database, config={"threads": threads, "memory_limit": memory,
+                                          "preserve_insertion_order": False}) as con:
+        con.execute(REFERENCE_SQL.format(as_of=AS_OF))
+    return 0
+
+
+def model_timings() -> list[tuple[str, float]]:
+    target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    results = json.loads((target_dir / "run_results.json").read_text())
+    timings = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]]
+    return sorted(timings, key=lambda item: -item[1])[:6]
+
+
+def bench_size(events: int, work: Path, seed: int) -> dict:
+    import duckdb
+
+    leads = max(events // 10, 1)
+    print(f"\n== {events:,} events, {leads:,} leads ==", flush=True)
+    data = work / f"data_{events}"
+    database = work / f"bench_{events}.duckdb"
+    env = {**os.environ, "LEADSCORE_DUCKDB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+    started = time.perf_counter()
+    generate.generate(leads, events, data, seed=seed, file_format="parquet", progress=lambda _: None)
+    generate_seconds = time.perf_counter() - started
+    print(f"  {'generate':<22} {generate_seconds:8.1f} s", flush=True)
+    started = time.perf_counter()
+    files = {name: data / f"{name}.parquet" for name in ("leads", "events", "conversions")}
+    load.load_duckdb(database, files, "replace", loaded_at=None, progress=lambda _: None)
+    load_seconds = time.perf_counter() - started
+    print(f"  {'load':<22} {load_seconds:8.1f} s", flush=True)
+
+    row = {"events": events, "leads": leads, "generate_seconds": round(generate_seconds, 2),
+           "load_seconds": round(load_seconds, 2)}
+    timed_step("dbt seed", ["--child-dbt", "seed"], env)
+    full = timed_step("full build: models", ["--child-dbt", "run", "--full-refresh"], env)
+    slowest_full = model_timings()
+    tests = timed_step("full build: tests", ["--child-dbt", "test"], env)
+    reference = timed_step("reference statement", ["--child-reference", str(database)], env)
+
+    with duckdb.connect(str(database)) as con:
+        compared, different, mart_rows, reference_rows = con.execute(COMPARE_SQL).fetchone()
+    if different or compared != mart_rows or compared != reference_rows:
+        raise SystemExit(f"reference and mart disagree: {different} of {compared} scores differ "
+                         f"({mart_rows} mart rows, {reference_rows} reference rows)")
+    print(f"  reference == mart on all {compared:,} lead scores", flush=True)
+
+    # Append 1% new events (new ids, recent activity of existing leads), then an incremental run.
+    batch = data / "append.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"""copy (select 'N' || event_id as event_id, lead_id, event_type, occurred_at, url, email_type,
+                        duration_seconds, session_id from read_parquet('{data / "events.parquet"}')
+                        using sample {max(events // 100, 1)} rows (reservoir, {seed}))
+                     to '{batch}' (format parquet)""")
+    load.load_duckdb(database, {"events": batch}, "append", progress=lambda _: None)
+    incremental = timed_step("incremental (+1%)", ["--child-dbt", "run"], env)
+    slowest_incremental = model_timings()
+
+    row.update({
+        "full_models_seconds": full["seconds"], "full_models_peak_rss_mib": full["peak_rss_mib"],
+        "full_tests_seconds": tests["seconds"], "full_tests_peak_rss_mib": tests["peak_rss_mib"],
+        "incremental_seconds": incremental["seconds"], "incremental_peak_rss_mib": incremental["peak_rss_mib"],
+        "reference_seconds": reference["seconds"], "reference_peak_rss_mib": reference["peak_rss_mib"],
+        "events_per_second_full": round(events / full["seconds"]),
+        "events_per_second_reference": round(events / reference["seconds"]),
+        "full_vs_reference": round(full["seconds"] / reference["seconds"], 2),
+        "incremental_vs_full": round(incremental["seconds"] / full["seconds"], 3),
+        "slowest_models_full": slowest_full, "slowest_models_incremental": slowest_incremental,
+    })
+    database.unlink(missing_ok=True)
+    return row
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\n| events | leads | full build: models | tests | incremental +1% | reference | full / reference "
+          "| incremental / full | peak RSS (models) | events/s (full) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        print(f"| {r['events']:,} | {r['leads']:,} | {r['full_models_seconds']:.1f} s | {r['full_tests_seconds']:.1f} s "
+              f"| {r['incremental_seconds']:.1f} s | {r['reference_seconds']:.1f} s | {r['full_vs_reference']:.2f}x "
+              f"| {100 * r['incremental_vs_full']:.0f}% | {r['full_models_peak_rss_mib']:,} MiB "
+              f"| {r['events_per_second_full']:,} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child-dbt":
+        return child_dbt(argv[1:])
+    if argv and argv[0] == "--child-reference":
+        return child_reference(argv[1])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1M,10M,50M", help="event counts, e.g. 1M,10M,50M")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, default=PROJECT_DIR / "reports" / "benchmark.json")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+               "duckdb_threads": os.environ.get("LEADSCORE_DUCKDB_THREADS", "2"),
+               "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB")}
+    print(f"machine: {machine}")
+    with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
+        rows = [bench_size(n, Path(scratch), args.seed) for n in sizes]
+    print_table(rows)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": machine, "as_of": AS_OF, "results": rows}, indent=2))
+    print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Loading into and reading from PostgreSQL and Spark.
+
+Files are checked and normalised exactly as for DuckDB (the same header rules,
+all values as text, the same bookkeeping columns), staged by DuckDB into one
+file per table, then bulk-loaded with each engine's own path: `COPY ... FROM
+STDIN` for PostgreSQL, Spark's Parquet reader and `saveAsTable` for Spark.
+"""
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import load
+from .contract import INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns
+from .errors import UserError
+from .paths import PROJECT_DIR
+
+BOOKKEEPING = ("_loaded_at", "_source_file", "_source_row")
+
+
+# -- connections --------------------------------------------------------------------------------------------
+
+
+def pg_settings() -> dict:
+    return {
+        "host": os.environ.get("LEADSCORE_PG_HOST", "localhost"),
+        "port": int(os.environ.get("LEADSCORE_PG_PORT", "5432")),
+        "user": os.environ.get("LEADSCORE_PG_USER", "leadscore"),
+        "password": os.environ.get("LEADSCORE_PG_PASSWORD", "leadscore"),
+        "dbname": os.environ.get("LEADSCORE_PG_DATABASE", "leadscore"),
+    }
+
+
+def pg_connect():
+    import psycopg2
+
+    settings = pg_settings()
+    try:
+        return psycopg2.connect(**settings, connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise UserError(f"cannot connect to PostgreSQL at {settings['host']}:{settings['port']} "
+                        f"(LEADSCORE_PG_* variables): {first_line}") from None
+
+
+def spark_warehouse() -> Path:
+    path = Path(os.environ.get("LEADSCORE_SPARK_WAREHOUSE", PROJECT_DIR / "spark-warehouse"))
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def spark_session():
+    """The local Spark session, configured as profiles.yml configures dbt-spark's."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UserError("the spark target needs pyspark and dbt-spark: pip install -r requirements-spark.txt") from None
+    warehouse = spark_warehouse()
+    warehouse.mkdir(parents=True, exist_ok=True)
+    return (
+        SparkSession.builder.appName("leadscore")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", os.environ.get("LEADSCORE_SPARK_DRIVER_MEMORY", "4g"))
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                f"jdbc:derby:;databaseName={warehouse / 'metastore_db'};create=true")
+        .enableHiveSupport()
+        .getOrCreate()
+    )
+
+
+# -- load ---------------------------------------------------------------------------------------------------
+
+
+def _stage(files: dict[str, Path], renames: dict[str, str], delimiter: str | None, stamp: str,
+           scratch: Path, file_format: str) -> dict[str, tuple[Path, list[str], int]]:
+    """Check every file, then write each as one normalised file: {table: (path, columns, rows)}."""
+    staged = {}
+    with duckdb.connect() as con:
+        plans = {}
+        for table, path in files.items():
+            kind = load._file_kind(path)
+            header = load.read_header(con, path, kind, delimiter)
+            plans[table] = (path, kind, header, load.check_columns(table, path, header, renames))
+        for table, (path, kind, header, names) in plans.items():
+            columns = list(names) + [c for c in contract_columns(table) if c not in names]
+            select = load.select_sql(table, path, kind, header, names, stamp, delimiter, serial=True)
+            out = scratch / f"{table}.{file_format}"
+            options = "(format parquet)" if file_format == "parquet" else "(header true)"
+            con.execute(f"copy ({select}) to '{out}' {options}")
+            rows = con.execute(f"select count(*) from '{out}'").fetchone()[0]
+            staged[table] = (out, columns, rows)
+    return staged
+
+
+def load_engine(target: str, files: dict[str, Path], mode: str = "replace", renames: dict | None = None,
+                delimiter: str | None = None, loaded_at: datetime | None = None, progress=print) -> dict[str, int]:
+    stamp = (loaded_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
+    with tempfile.TemporaryDirectory(prefix="leadscore-load-") as scratch:
+        if target == "postgres":
+            staged = _stage(files, renames or {}, delimiter, stamp, Path(scratch), "csv")
+            return _load_postgres(staged, mode, stamp, progress)
+        if target == "spark":
+            staged = _stage(files, renames or {}, delimiter, stamp, Path(scratch), "parquet")
+            return _load_spark(staged, mode, stamp, progress)
+    raise UserError(f"unknown target '{target}'")
+
+
+def _pg_quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _load_postgres(staged, mode: str, stamp: str, progress) -> dict[str, int]:
+    import psycopg2
+
+    counts = {}
+    connection = pg_connect()
+    try:
+        with connection, connection.cursor() as cursor:  # one transaction: all or nothing
+            cursor.execute("create schema if not exists raw")
+            for table in REQUIRED_COLUMNS:
+                if table in staged:
+                    path, columns, rows = staged[table]
+                    progress(f"loading {path.name} -> raw.{table} ({mode}, COPY)")
+                    _pg_prepare(cursor, table, columns, mode, stamp)
+                    column_list = ", ".join(_pg_quote(c) for c in [*columns, *BOOKKEEPING])
+                    with path.open() as handle:
+                        cursor.copy_expert(f"copy raw.{table} ({column_list}) from stdin with (format csv, header true)",
+                                           handle)
+                    counts[table] = rows
+                else:
+                    _pg_prepare(cursor, table, list(contract_columns(table)), "replace" if mode == "replace" else "keep",
+                                stamp)
+            if mode == "replace":
+                for state_table in INCREMENTAL_STATE_TABLES:
+                    # cascade: the views dbt built on the state go too; the next build recreates them.
+                    cursor.execute(f"drop table if exists {state_table} cascade")
+    except psycopg2.Error as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise UserError(f"load failed, raw tables left as they were: {first_line}") from None
+    finally:
+        connection.close()
+    return counts
+
+
+def _pg_prepare(cursor, table: str, columns: list[str], mode: str, stamp: str) -> None:
+    cursor.execute("select column_name from information_schema.columns where table_schema = 'raw' "
+                   "and table_name = %s", [table])
+    existing = [row[0] for row in cursor.fetchall()]
+    if not existing:
+        definitions = ", ".join(f"{_pg_quote(c)} text" for c in columns)
+        cursor.execute(f"create table raw.{table} ({definitions}, _loaded_at timestamp, _source_file text, "
+                       "_source_row bigint)")
+        return
+    if mode == "replace":
+        # Emptied, not dropped: dbt's staging views depend on the raw tables.
+        cursor.execute(f"truncate table raw.{table}")
+    elif mode == "append":
+        cursor.execute(f"select max(_loaded_at) from raw.{table}")
+        latest = cursor.fetchone()[0]
+        if latest is not None and str(latest) >= stamp:
+            raise UserError(f"--loaded-at {stamp} is not after the latest load of raw.{table} ({latest}); "
+                            "appended batches must be stamped later than what is already loaded")
+    if mode in ("replace", "append"):
+        for column in columns:
+            if column not in existing:
+                cursor.execute(f"alter table raw.{table} add column {_pg_quote(column)} text")
+
+
+def _load_spark(staged, mode: str, stamp: str, progress) -> dict[str, int]:
+    from pyspark.sql import functions as F
+
+    spark = spark_session()
+    spark.sql("create database if not exists raw")
+    counts = {}
+    for table in REQUIRED_COLUMNS:
+        name = f"raw.{table}"
+        exists = spark.catalog.tableExists(name)
+        if table in staged:
+            path, columns, rows = staged[table]
+            progress(f"loading {path.name} -> {name} ({mode}, saveAsTable)")
+            frame = spark.read.parquet(str(path))
+            frame = frame.withColumn("_loaded_at", F.col("_loaded_at").cast("timestamp"))
+            if mode == "append" and exists:
+                latest = spark.sql(f"select cast(max(_loaded_at) as string) from {name}").first()[0]
+                if latest is not None and latest[:19] >= stamp:
+                    raise UserError(f"--loaded-at {stamp} is not after the latest load of {name} ({latest})")
+                for column in frame.columns:
+                    if column not in spark.table(name).columns:
+                        spark.sql(f"alter table {name} add columns (`{column}` string)")
+                target_columns = spark.table(name).columns
+                aligned = frame.select([
+                    F.col(c) if c in frame.columns else F.lit(None).cast("string").alias(c) for c in target_columns
+                ])
+                aligned.write.insertInto(name)
+            else:
+                frame.write.mode("overwrite").saveAsTable(name)
+            counts[table] = rows
+        elif mode == "replace" or not exists:
+            columns = ", ".join(f"`{c}` string" for c in contract_columns(table))
+            spark.sql(f"drop table if exists {name}")
+            spark.sql(f"create table {name} ({columns}, _loaded_at timestamp, _source_file string, "
+                      "_source_row bigint) using parquet")
+    if mode == "replace":
+        for state_table in INCREMENTAL_STATE_TABLES:
+            spark.sql(f"drop table if exists {state_table}")
+    return counts
+
+
+# -- read ---------------------------------------------------------------------------------------------------
+
+
+def read_sql_engine(query: str, target: str) -> pd.DataFrame:
+    if target == "postgres":
+        connection = pg_connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                columns = [d[0] for d in cursor.description]
+                return pd.DataFrame(cursor.fetchall(), columns=columns)
+        finally:
+            connection.close()
+    if target == "spark":
+        return spark_session().sql(query).toPandas()
+    raise UserError(f"unknown target '{target}'")
