@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: setup setup-spark demo lint test test-fast test-engines benchmark clean
+.PHONY: setup setup-spark demo lint test test-fast test-all test-engines benchmark clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
-test: lint  ## lint, then every pytest suite the machine can run (engine suites skip without their engine)
-	$(BIN)/pytest
+# Locally the Spark parity and benchmark suites (several minutes each) are left out;
+# .ci/run runs `make test TEST_MARKERS=` to include them.
+TEST_MARKERS ?= not spark and not slow
+
+test: lint  ## lint, then pytest (PostgreSQL tests skip without a server)
+	$(BIN)/pytest $(if $(TEST_MARKERS),-m "$(TEST_MARKERS)")
 
 test-fast: lint  ## DuckDB only: skips the PostgreSQL, Spark and slow suites
 	$(BIN)/pytest -m "not postgres and not spark and not slow"
+
+test-all: lint setup-spark  ## everything, as CI runs it
+	$(BIN)/pytest
 
 test-engines: $(SPARK_STAMP)  ## the parity suite on DuckDB, PostgreSQL and Spark
 	$(BIN)/pytest -m parity
