@@ -75,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--rules", type=Path, required=True, help="folder with candidate copies of seed CSVs")
     d.add_argument("--top", type=int, default=10, help="how many of the biggest movers to list")
 
-    dm = sub.add_parser("demo", help="generate demo data, load, build, show the top leads")
+    dm = with_target(sub.add_parser("demo", help="generate demo data, load, build, show the top leads"))
     dm.add_argument("--leads", type=int, default=2000)
     dm.add_argument("--events", type=int, default=40000)
     dm.add_argument("--seed", type=int, default=42)

@@ -1,9 +1,5 @@
 """The runner's commands. Each returns a process exit code."""
 
-import shutil
-import tempfile
-from pathlib import Path
-
 from . import dbt_build, generate, load, report, validate
 from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path, reports_dir
@@ -122,33 +118,28 @@ def cmd_demo(args) -> int:
     data_dir = PROJECT_DIR / "demo_data"
     generate.generate(args.leads, args.events, data_dir, seed=args.seed)
     files = {name: data_dir / f"{name}.csv" for name in ("leads", "events", "conversions")}
-    counts = load.load_duckdb(duckdb_path(), files, "replace")
+    if args.target == "duckdb":
+        counts = load.load_duckdb(duckdb_path(), files, "replace")
+    else:
+        from .engines import load_engine
+
+        counts = load_engine(args.target, files, "replace")
     print("loaded " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
-    problems = dbt_build.build("duckdb")
+    problems = dbt_build.build(args.target)
     if problems:
         for line in problems:
             print("  " + line)
         return 1
-    print_summary("duckdb")
+    print_summary(args.target)
     top = read_sql(
         "select s.lead_id, s.score, s.grade, st.stage, s.top_reasons from marts.lead_scores s "
         "join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
-        "where s.scoring_model = 'b2b_default' order by s.score desc, s.lead_id limit 10")
+        "where s.scoring_model = 'b2b_default' order by s.score desc, s.lead_id limit 10", args.target)
     print("\n== top leads (b2b_default) ==")
     print(top.to_string(index=False, max_colwidth=70))
-    valid = validate.validate_marts("duckdb")
-    for path in report.write_charts("duckdb", reports_dir()):
+    valid = validate.validate_marts(args.target)
+    for path in report.write_charts(args.target, reports_dir()):
         print(f"chart: {path}")
-    print(f"\nwarehouse: {duckdb_path()}  (BI tools read marts.lead_scores and marts.lead_stage)")
+    where = duckdb_path() if args.target == "duckdb" else f"the {args.target} target"
+    print(f"\nwarehouse: {where}  (BI tools read marts.lead_scores and marts.lead_stage)")
     return 0 if valid else 1
-
-
-def copy_project(destination: Path) -> Path:
-    """A scratch copy of the dbt project (no warehouse, no venv) for what-if runs."""
-    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
-                                    "reports", "spark-warehouse", "__pycache__")
-    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
-    return destination
-
-
-__all__ = ["copy_project", "run", "tempfile"]
