@@ -73,18 +73,10 @@
 {% macro engagement_matching_fingerprint() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set query -%}
-        select
-            engagement_rules.scoring_model,
-            engagement_rules.rule_id,
-            engagement_rules.event_type,
-            engagement_rules.url_contains,
-            engagement_rules.email_type,
-            engagement_rules.min_duration_seconds
-        from {{ ref('stg_rules__engagement_rules') }} as engagement_rules
-        inner join {{ ref('stg_rules__scoring_models') }} as scoring_models
-            on engagement_rules.scoring_model = scoring_models.scoring_model
-        where scoring_models.is_active and engagement_rules.event_type <> 'session'
-        order by engagement_rules.scoring_model, engagement_rules.rule_id
+        select scoring_model, rule_id, event_type, url_contains, email_type, min_duration_seconds
+        from {{ ref('int_engagement_rules_active') }}
+        where event_type <> 'session'
+        order by scoring_model, rule_id
     {%- endset -%}
     {%- set parts = [] -%}
     {%- for row in run_query(query).rows -%}

@@ -35,11 +35,8 @@ new_events as (
 
 rules as (
 
-    select engagement_rules.*
-    from {{ ref('stg_rules__engagement_rules') }} as engagement_rules
-    inner join {{ ref('stg_rules__scoring_models') }} as scoring_models
-        on engagement_rules.scoring_model = scoring_models.scoring_model
-    where scoring_models.is_active and engagement_rules.event_type <> 'session'
+    select * from {{ ref('int_engagement_rules_active') }}
+    where event_type <> 'session'
 
 ),
 

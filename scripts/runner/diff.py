@@ -17,7 +17,8 @@ from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path
 
 SCRATCH_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
-                                        "reports", "spark-warehouse", "metastore_db", "__pycache__", ".pytest_cache")
+                                        "reports", "spark-warehouse", "metastore_db", "__pycache__", ".pytest_cache",
+                                        ".ruff_cache")
 
 
 def candidate_seeds(rules_dir: Path) -> list[Path]:

@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from runner.diff import SCRATCH_IGNORE
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT_DIR / "tests" / "python" / "fixtures"
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -61,9 +63,7 @@ class Runner:
 
 def copy_project(destination: Path) -> Path:
     """A scratch copy of the project (for tests that edit seeds)."""
-    ignore = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
-                                    "reports", "spark-warehouse", "__pycache__", ".pytest_cache", ".ruff_cache")
-    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    shutil.copytree(PROJECT_DIR, destination, ignore=SCRATCH_IGNORE)
     return destination
 
 
