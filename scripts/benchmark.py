@@ -234,7 +234,7 @@ def child_reference(database: str) -> int:
     import duckdb
 
     threads = os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")
-    memory = os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB")
+    memory = os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB")
     with duckdb.connect(database, config={"threads": threads, "memory_limit": memory,
                                           "preserve_insertion_order": False}) as con:
         con.execute(REFERENCE_SQL.format(as_of=AS_OF))
@@ -245,7 +245,7 @@ def model_timings() -> list[tuple[str, float]]:
     target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
     results = json.loads((target_dir / "run_results.json").read_text())
     timings = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]]
-    return sorted(timings, key=lambda item: -item[1])[:6]
+    return sorted(((name, round(seconds, 2)) for name, seconds in timings), key=lambda item: -item[1])
 
 
 def bench_size(events: int, work: Path, seed: int) -> dict:
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                "duckdb_threads": os.environ.get("LEADSCORE_DUCKDB_THREADS", "2"),
-               "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "4GB")}
+               "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB")}
     print(f"machine: {machine}")
     with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
         rows = [bench_size(n, Path(scratch), args.seed) for n in sizes]

@@ -1,12 +1,21 @@
 {#- Engagement and event-based negative rules scored as of as_of: each day's
     activities weighted by the rule's decay, frequency thresholds checked on
     the activities the decay still counts, then the rule's own cap. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 daily_activity as (
 
     select * from {{ ref('int_lead_rule_daily_activity') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

@@ -28,7 +28,7 @@ new_events as (
 
     select * from {{ ref('int_events_deduplicated') }}
     {% if is_incremental() %}
-        where loaded_at > (select max(state.batch_loaded_at) from {{ this }} as state)
+        where loaded_at > {{ loaded_through('batch_loaded_at') }}
     {% endif %}
 
 ),

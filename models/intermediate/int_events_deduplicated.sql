@@ -14,7 +14,7 @@ new_events as (
 
     select * from {{ ref('stg_crm__events') }}
     {% if is_incremental() %}
-        where loaded_at > (select max(already_kept.loaded_at) from {{ this }} as already_kept)
+        where loaded_at > {{ loaded_through('loaded_at') }}
     {% endif %}
 
 ),

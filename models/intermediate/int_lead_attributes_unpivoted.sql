@@ -1,6 +1,14 @@
 {#- One row per lead and attribute that some fit rule reads, nulls included
     (is_absent needs them). Only the real column names of int_leads_enriched
     become SQL; a rule naming a column that does not exist fails the build. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 {%- set leads_relation = ref('int_leads_enriched') -%}
 {%- set attributes = [] -%}
 {%- if execute -%}
@@ -26,6 +34,7 @@ with
 leads as (
 
     select * from {{ ref('int_leads_enriched') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

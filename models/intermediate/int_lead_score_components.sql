@@ -1,18 +1,28 @@
 {#- Every rule a lead's score owes something to, after rule and group caps.
     A group cap scales the group's positive points down proportionally, so the
     components still add up exactly to the lead's raw points. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 fit_components as (
 
     select * from {{ ref('int_fit_rules_matched') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
 engagement_components as (
 
     select * from {{ ref('int_engagement_rules_scored') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

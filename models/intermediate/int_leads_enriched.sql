@@ -1,11 +1,21 @@
 {#- Leads with the attributes rules score: seniority from the title, email
     domain kind, gibberish, territory, plus every custom column. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
+-- sync_all_columns: custom lead columns come and go with the files loaded.
 
 with
 
 leads as (
 
     select * from {{ ref('stg_crm__leads') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

@@ -11,25 +11,19 @@ leads as (
 
 events as (
 
-    select * from {{ ref('base_crm__events') }}
+    select * from {{ ref('int_events_rejected') }}
+
+),
+
+known_leads as (
+
+    select lead_id from {{ ref('stg_crm__leads') }}
 
 ),
 
 conversions as (
 
     select * from {{ ref('base_crm__conversions') }}
-
-),
-
-kept_events as (
-
-    select
-        event_id,
-        loaded_at,
-        source_file,
-        source_row,
-        is_known_lead
-    from {{ ref('int_events_of_known_leads') }}
 
 ),
 
@@ -64,22 +58,15 @@ rejected_events as (
         coalesce(events.event_id, events.row_fingerprint) as source_row_id,
         events.source_file,
         events.source_row,
-        case
-            when events.reject_reason is not null then events.reject_reason
-            -- A valid row that was not kept repeats an event_id loaded before it.
-            when kept_events.event_id is null then 'duplicate_event_id'
-            else 'unknown_lead'
-        end as reason,
+        events.reason,
         events.raw_record,
         events.loaded_at
     from events
-    left join kept_events
-        on events.reject_reason is null
-            and events.event_id = kept_events.event_id
-            and events.loaded_at = kept_events.loaded_at
-            and {{ dbt.equals('events.source_file', 'kept_events.source_file') }}
-            and events.source_row = kept_events.source_row
-    where events.reject_reason is not null or kept_events.event_id is null or not kept_events.is_known_lead
+    left join known_leads
+        on events.reason = 'unknown_lead'
+            and events.lead_id = known_leads.lead_id
+    -- A lead loaded after its events claims them back.
+    where known_leads.lead_id is null
 
 ),
 

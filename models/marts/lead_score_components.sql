@@ -1,12 +1,21 @@
 {#- Why each lead holds its points: one row per scoring model, lead and rule
     that contributed, with the evidence. Components add up to raw_points in
     lead_scores. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 components as (
 
     select * from {{ ref('int_lead_score_components') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

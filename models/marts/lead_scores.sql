@@ -1,11 +1,20 @@
 {#- One row per lead and active scoring model: the 0-100 score, its fit and
     engagement parts, the A-D grade and the three biggest reasons. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 leads as (
 
     select lead_id from {{ ref('stg_crm__leads') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -19,12 +28,14 @@ scoring_models as (
 components as (
 
     select * from {{ ref('lead_score_components') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
 daily_activity as (
 
     select * from {{ ref('int_lead_rule_daily_activity') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

@@ -1,12 +1,21 @@
 {#- One row per lead and active scoring model: its funnel stage. Converted
     leads are customers, disqualified leads rank lowest, the rest take the
     highest seeded stage whose score and grade they meet. -#}
+{{ config(
+    materialized=lead_level_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rescored_leads() }}",
+) }}
+-- depends_on: {{ ref('int_leads_to_rescore') }}
+-- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 lead_scores as (
 
     select * from {{ ref('lead_scores') }}
+    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -19,7 +28,7 @@ stage_thresholds as (
 conversions as (
 
     select * from {{ ref('int_conversions_of_known_leads') }}
-    where is_known_lead and outcome = 'won'
+    where is_known_lead and outcome = 'won' and {{ is_rescored_lead('lead_id') }}
 
 ),
 

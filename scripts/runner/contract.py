@@ -33,5 +33,12 @@ def normalize_column_name(name: str) -> str:
     return cleaned
 
 # The incremental models' state. A replace load empties raw, so the state is
-# dropped with it and the next build rebuilds it from the new data.
-INCREMENTAL_STATE_TABLES = ("intermediate.int_events_deduplicated", "intermediate.int_event_rule_matches_daily")
+# dropped with it and the next build rebuilds it from the new data. Without
+# the scoring run log the next build rescores every lead, so lead-level rows
+# of leads that are gone are deleted too.
+INCREMENTAL_STATE_TABLES = (
+    "intermediate.int_events_deduplicated",
+    "intermediate.int_event_rule_matches_daily",
+    "intermediate.int_events_rejected",
+    "marts.scoring_runs",
+)

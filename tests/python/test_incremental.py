@@ -27,8 +27,11 @@ def write_csv(path, header, rows):
 
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory):
+    return make_batches(tmp_path_factory.mktemp("batches"))
+
+
+def make_batches(tmp):
     """Three event batches: the bulk, then late events and repeats of earlier ids, then new activity."""
-    tmp = tmp_path_factory.mktemp("batches")
     runner = Runner(PROJECT_DIR, tmp / "unused.duckdb", tmp / "reports")
     runner.run("generate", "--leads", "300", "--events", "6000", "--out", str(tmp / "data"), "--seed", "11")
     with (tmp / "data" / "events.csv").open() as handle:
@@ -47,8 +50,12 @@ def batches(tmp_path_factory):
             write_csv(tmp / "events_2.csv", header, second + repeats + late),
             write_csv(tmp / "events_3.csv", header, [*third, new_lead_event]),
         ],
-        "new_lead": write_csv(tmp / "leads_3.csv", ["lead_id", "job_title", "employees", "country"],
-                              [["L000000999", "VP Sales", "500", "PT"]]),
+        # A new lead, and a new version of an existing one (a Coordinator promoted to CEO).
+        "new_lead": write_csv(tmp / "leads_3.csv", ["lead_id", "job_title", "employees", "country", "updated_at"],
+                              [["L000000999", "VP Sales", "500", "PT", "2026-10-30"],
+                               ["L000000000", "CEO", "12", "BR", "2026-10-30"]]),
+        "conversions": write_csv(tmp / "conversions_3.csv", ["lead_id", "converted_at", "outcome"],
+                                 [["L000000003", "2026-10-29", "won"]]),
     }
 
 
@@ -61,8 +68,8 @@ def load_in_batches(runner: Runner, batches, build_each: bool):
     runner.run("load", "--events", str(files[1]), "--mode", "append", "--loaded-at", STAMPS[1])
     if build_each:
         runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
-    runner.run("load", "--events", str(files[2]), "--leads", str(batches["new_lead"]), "--mode", "append",
-               "--loaded-at", STAMPS[2])
+    runner.run("load", "--events", str(files[2]), "--leads", str(batches["new_lead"]),
+               "--conversions", str(batches["conversions"]), "--mode", "append", "--loaded-at", STAMPS[2])
 
 
 def snapshot(runner: Runner) -> dict:
@@ -92,9 +99,20 @@ def test_incremental_builds_equal_a_full_refresh(batches, tmp_path):
     late_points = full.scalar("select count(*) from marts.lead_score_components where rule_id = 'eng_trial_request' "
                               "and cast(last_event_at as date) = date '2025-11-20'")
     assert late_points > 0
+    assert full.scalar("select job_title from intermediate.int_leads_enriched where lead_id = 'L000000000'") == "CEO"
+    assert full.scalar("select stage from marts.lead_stage where lead_id = 'L000000003' limit 1") == "customer"
     # The incremental state holds one partial per batch, not one copy of everything per build.
     batches_in_state = incremental.scalar("select count(distinct batch_loaded_at) from intermediate.int_event_rule_matches_daily")
     assert batches_in_state == 3
+    # The last build rescored only the leads the third batch touched, and said so.
+    runs = incremental.query("select rescored, rescore_all_reason, leads_rescored from marts.scoring_runs order by run_number")
+    assert runs[0] == ("all_leads", "first_run", 300)
+    assert runs[-1][:2] == ("changed_leads", None)
+    with_new_events = {row[0] for row in incremental.query(
+        f"select lead_id from raw.events where _loaded_at = timestamp '{STAMPS[2]}' "
+        "and lead_id in (select lead_id from raw.leads)")}
+    assert runs[-1][2] == len(with_new_events | {"L000000999", "L000000000", "L000000003"})
+    assert 10 < runs[-1][2] < 300
 
 
 def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):

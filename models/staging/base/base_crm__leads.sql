@@ -1,7 +1,10 @@
 {#- Every raw lead row, typed, with the reason it is rejected (null when
     accepted) and whether it is the lead's current version. Nothing is dropped
     here: stg_crm__leads keeps the current accepted versions, the rejects mart
-    the rest. Columns beyond the contract pass through as custom attributes. -#}
+    the rest. Columns beyond the contract pass through as custom attributes.
+    A table, unlike the other base models: five models read every lead row,
+    and a view would parse and validate each one five times per build. -#}
+{{ config(materialized='table') }}
 {%- set raw_columns = raw_data_columns(source('crm', 'leads')) -%}
 
 with
