@@ -80,18 +80,22 @@ def snapshot(runner: Runner) -> dict:
     return {name: [tuple(map(normal, row)) for row in runner.query(sql)] for name, sql in MARTS.items()}
 
 
+def assert_equals_a_full_refresh(incremental: Runner, batches, tmp_path, project, as_of: str) -> Runner:
+    """Load the same batches into a fresh file, build once with --full-refresh, and compare every mart."""
+    full = Runner(project, tmp_path / "full.duckdb", tmp_path / "r2")
+    load_in_batches(full, batches, build_each=False)
+    full.run("build", "--as-of", as_of, "--skip-validation", "--full-refresh")
+    got, expected = snapshot(incremental), snapshot(full)
+    for name in MARTS:
+        assert got[name] == expected[name], f"{name} differs between incremental and full refresh"
+    return full
+
+
 def test_incremental_builds_equal_a_full_refresh(batches, tmp_path):
     incremental = Runner(PROJECT_DIR, tmp_path / "incremental.duckdb", tmp_path / "r1")
     load_in_batches(incremental, batches, build_each=True)
     incremental.run("build", "--as-of", "2026-10-31", "--skip-validation")
-
-    full = Runner(PROJECT_DIR, tmp_path / "full.duckdb", tmp_path / "r2")
-    load_in_batches(full, batches, build_each=False)
-    full.run("build", "--as-of", "2026-10-31", "--skip-validation", "--full-refresh")
-
-    got, expected = snapshot(incremental), snapshot(full)
-    for name in MARTS:
-        assert got[name] == expected[name], f"{name} differs between incremental and full refresh"
+    full = assert_equals_a_full_refresh(incremental, batches, tmp_path, PROJECT_DIR, "2026-10-31")
     # The batches really exercised the hard cases.
     reasons = dict(full.query("select reason, count(*) from marts.data_quality_rejects group by reason"))
     assert reasons == {"duplicate_event_id": 25}

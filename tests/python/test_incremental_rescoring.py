@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import Runner, copy_project
-from test_incremental import MARTS, load_in_batches, make_batches, snapshot
+from test_incremental import assert_equals_a_full_refresh, load_in_batches, make_batches
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +28,4 @@ def test_a_new_as_of_or_a_rule_change_rescores_every_lead(batches, tmp_path):
     assert incremental.query("select rescored, rescore_all_reason from marts.scoring_runs "
                              "order by run_number desc limit 1") == [("all_leads", "rules_changed")]
 
-    full = Runner(project, tmp_path / "full.duckdb", tmp_path / "r2")
-    load_in_batches(full, batches, build_each=False)
-    full.run("build", "--as-of", "2026-09-30", "--skip-validation", "--full-refresh")
-    got, expected = snapshot(incremental), snapshot(full)
-    for name in MARTS:
-        assert got[name] == expected[name], f"{name} differs between incremental and full refresh"
+    assert_equals_a_full_refresh(incremental, batches, tmp_path, project, "2026-09-30")
