@@ -34,6 +34,10 @@ from runner import dbt_build, generate, load  # noqa: E402
 from runner.paths import PROJECT_DIR  # noqa: E402
 
 AS_OF = "2026-10-31"
+# The profile's engine settings, read from the same variables with the same defaults (profiles.yml).
+DBT_THREADS = os.environ.get("LEADSCORE_DBT_THREADS", "1")
+DUCKDB_THREADS = os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")
+DUCKDB_MEMORY_LIMIT = os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB")
 OUT_OF_MEMORY_EXIT = 3
 # One statement holds every blocking operator at once; at 50M events it needs more than 3GB.
 REFERENCE_FALLBACK_MEMORY_LIMIT = "16GB"
@@ -212,10 +216,10 @@ def parse_size(text: str) -> int:
     return int(float(text[:-1] if text[-1] in "KM" else text) * factor)
 
 
-def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None = None) -> dict:
+def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None = None) -> dict | None:
     """Run one step in its own process; wall seconds and peak RSS (MiB) of that process.
 
-    An exit code of `allowed_exit` returns {"exit": code} instead of stopping the benchmark.
+    Exiting with `allowed_exit` returns None instead of stopping the benchmark.
     """
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, *args], env=env,
@@ -223,10 +227,11 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    if allowed_exit is not None and os.waitstatus_to_exitcode(status) == allowed_exit:
+    exit_code = os.waitstatus_to_exitcode(status)
+    if allowed_exit is not None and exit_code == allowed_exit:
         print(f"  {label:<22} {output.strip().splitlines()[-1]}", flush=True)
-        return {"exit": allowed_exit}
-    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    if exit_code != 0:
         raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
     peak_mib = usage.ru_maxrss / 1024  # Linux reports KiB
     print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB", flush=True)
@@ -243,8 +248,7 @@ def child_reference(database: str, memory_limit: str) -> int:
     """Child process: the reference statement; exit OUT_OF_MEMORY_EXIT when it needs more than the limit."""
     import duckdb
 
-    threads = os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")
-    with duckdb.connect(database, config={"threads": threads, "memory_limit": memory_limit,
+    with duckdb.connect(database, config={"threads": DUCKDB_THREADS, "memory_limit": memory_limit,
                                           "preserve_insertion_order": False}) as con:
         try:
             con.execute(REFERENCE_SQL.format(as_of=AS_OF))
@@ -260,10 +264,10 @@ def run_reference(database: Path, env: dict) -> dict:
     The reference stands for the fastest the engine can do, so it may have the memory the pipeline
     is denied; the limit it needed is reported next to its time.
     """
-    for memory_limit in (env.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB"), REFERENCE_FALLBACK_MEMORY_LIMIT):
+    for memory_limit in (DUCKDB_MEMORY_LIMIT, REFERENCE_FALLBACK_MEMORY_LIMIT):
         result = timed_step("reference statement", ["--child-reference", str(database), memory_limit], env,
                             allowed_exit=OUT_OF_MEMORY_EXIT)
-        if "exit" not in result:
+        if result is not None:
             return {**result, "memory_limit": memory_limit}
     raise SystemExit(f"reference statement ran out of memory even at {REFERENCE_FALLBACK_MEMORY_LIMIT}")
 
@@ -337,11 +341,12 @@ def bench_size(events: int, work: Path, seed: int) -> dict:
 
 
 def print_table(rows: list[dict]) -> None:
-    print("\n| events | leads | full build: models | tests | incremental +1% | reference (memory limit) "
+    print("\n| events | leads | generate | full build: models | tests | incremental +1% | reference (memory limit) "
           "| full / reference | incremental / full | peak RSS (models) | events/s (full) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['events']:,} | {r['leads']:,} | {r['full_models_seconds']:.1f} s | {r['full_tests_seconds']:.1f} s "
+        print(f"| {r['events']:,} | {r['leads']:,} | {r['generate_seconds']:.1f} s "
+              f"| {r['full_models_seconds']:,.1f} s | {r['full_tests_seconds']:.1f} s "
               f"| {r['incremental_seconds']:.1f} s | {r['reference_seconds']:.1f} s ({r['reference_memory_limit']}) "
               f"| {r['full_vs_reference']:.2f}x "
               f"| {100 * r['incremental_vs_full']:.0f}% | {r['full_models_peak_rss_mib']:,} MiB "
@@ -362,9 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-               "dbt_threads": os.environ.get("LEADSCORE_DBT_THREADS", "1"),
-               "duckdb_threads": os.environ.get("LEADSCORE_DUCKDB_THREADS", "2"),
-               "duckdb_memory_limit": os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB")}
+               "dbt_threads": DBT_THREADS, "duckdb_threads": DUCKDB_THREADS,
+               "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT}
     print(f"machine: {machine}")
     with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
         rows = [bench_size(n, Path(scratch), args.seed) for n in sizes]

@@ -26,3 +26,5 @@ def test_benchmark_runs_at_one_million_events(tmp_path):
     for key in ("full_models_seconds", "full_tests_seconds", "incremental_seconds", "reference_seconds"):
         assert result[key] > 0
     assert result["full_models_peak_rss_mib"] > 0
+    # At 1M events one statement fits in the pipeline's own memory limit; no fallback was needed.
+    assert result["reference_memory_limit"] == "3GB"
