@@ -114,3 +114,40 @@
 {% macro round_decimal(expr, digits) -%}
     cast(round(cast({{ expr }} as decimal(38, 10)), {{ digits }}) as {{ type_double() }})
 {%- endmacro %}
+
+{#- The one number parser for every numeric text a user loads (lead columns,
+    custom attributes, event durations): optional sign, digits with optional
+    thousands separators ("1,000" or "1 000"), a decimal point ("5.0", "250.5")
+    and an exponent ("1e3"). Anything else is null, and staging records it as
+    an unparseable_number issue. A comma is a thousands separator only in
+    groups of three, so "1,5" is not silently read as 15. -#}
+{% macro parse_number(expr) -%}
+    (case
+        when {{ regex_matches('trim(' ~ expr ~ ')',
+            '^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,3}( [0-9]{3})+|[0-9]*)([.][0-9]*)?([eE][+-]?[0-9]+)?$') }}
+            and {{ regex_matches('trim(' ~ expr ~ ')', '[0-9]') }}
+            then {{ safe_to_number(regex_replace_all('trim(' ~ expr ~ ')', '[, ]', '')) }}
+    end)
+{%- endmacro %}
+
+{#- A parsed timestamp, or null when it is after the row's load time (plus
+    var future_tolerance_hours) or before 1900: such dates are typos or
+    placeholders, and would move as_of or age every score. -#}
+{% macro plausible_timestamp(parsed, loaded_at) -%}
+    (case
+        when {{ parsed }} >= cast('1900-01-01' as timestamp)
+            and ({{ loaded_at }} is null
+                or {{ parsed }} <= {{ dbt.dateadd('hour', var('future_tolerance_hours'), loaded_at) }})
+            then {{ parsed }}
+    end)
+{%- endmacro %}
+
+{#- Why a non-empty timestamp text was not used, or null when it was. -#}
+{% macro timestamp_problem(raw, parsed, loaded_at) -%}
+    (case
+        when {{ raw }} is null then null
+        when {{ parsed }} is null then 'unparseable_timestamp'
+        when {{ parsed }} < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
+        when {{ parsed }} > {{ dbt.dateadd('hour', var('future_tolerance_hours'), loaded_at) }} then 'future_timestamp'
+    end)
+{%- endmacro %}

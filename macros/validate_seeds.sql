@@ -57,3 +57,18 @@
 {% macro normalized_text(column) -%}
     nullif(lower(trim({{ column }})), '')
 {%- endmacro %}
+
+{#- A build with no active scoring model would publish empty marts and pass;
+    fail it instead, saying which seed to edit. -#}
+{% macro assert_some_scoring_model_is_active() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set seed_relation = ref('scoring_models') -%}
+    {%- set loaded = adapter.get_relation(seed_relation.database, seed_relation.schema, seed_relation.identifier) -%}
+    {%- if loaded is none -%}{{ return('') }}{%- endif -%}
+    {%- set active = run_query("select count(*) from " ~ seed_relation ~ " where " ~ text_to_boolean('is_active')) -%}
+    {%- if active.rows[0][0] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid configuration in seeds/scoring_models.csv: no row has is_active = true, so nothing would "
+            ~ "be scored; set is_active to true on at least one scoring model") }}
+    {%- endif -%}
+{% endmacro %}

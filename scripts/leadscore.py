@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from runner import commands
+from runner import commands, load
 from runner.errors import UserError
 from runner.paths import TARGETS
 
@@ -29,6 +29,16 @@ def _timestamp(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"'{text}' is not a timestamp YYYY-MM-DD[ HH:MM:SS]") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="leadscore", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -39,8 +49,8 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     g = sub.add_parser("generate", help="write deterministic synthetic leads, events and conversions")
-    g.add_argument("--leads", type=int, required=True, help="number of leads")
-    g.add_argument("--events", type=int, required=True, help="number of events")
+    g.add_argument("--leads", type=_positive, required=True, help="number of leads")
+    g.add_argument("--events", type=_positive, required=True, help="number of events")
     g.add_argument("--out", type=Path, required=True, help="output folder")
     g.add_argument("--seed", type=int, default=42, help="random seed (same seed, same files)")
     g.add_argument("--format", choices=("csv", "parquet"), default="csv")
@@ -52,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--mode", choices=("replace", "append"), default="replace")
     ld.add_argument("--rename", help="map your column names: source:target,... (e.g. mql_id:lead_id)")
     ld.add_argument("--delimiter", help="CSV delimiter when it is not detected (e.g. ';')")
+    ld.add_argument("--encoding", choices=load.ENCODINGS, default="utf-8", help="text encoding of CSV files")
+    ld.add_argument("--max-line-size", type=_positive, help="longest CSV line accepted, in bytes (default 2000000)")
     ld.add_argument("--loaded-at", type=_timestamp, help="load time stamped on the rows (default now, UTC)")
 
     b = with_target(sub.add_parser("build", help="dbt build, then validate the marts and summarise"))
@@ -60,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
                    "(default dmy, from dbt_project.yml)")
     b.add_argument("--full-refresh", action="store_true", help="rebuild incremental state from scratch")
     b.add_argument("--skip-validation", action="store_true", help="do not run the Great Expectations suites")
+    b.add_argument("--reader-copy", type=Path, help="after a build that passes validation, publish its marts to "
+                   "this DuckDB file (atomically), for BI tools to read while later builds run")
 
     v = with_target(sub.add_parser("validate", help="run the Great Expectations suites on the marts"))
     v.add_argument("--max-reject-share", type=float, default=None, help="override the allowed rejected share")
@@ -76,8 +90,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--top", type=int, default=10, help="how many of the biggest movers to list")
 
     dm = with_target(sub.add_parser("demo", help="generate demo data, load, build, show the top leads"))
-    dm.add_argument("--leads", type=int, default=2000)
-    dm.add_argument("--events", type=int, default=40000)
+    dm.add_argument("--leads", type=_positive, default=2000)
+    dm.add_argument("--events", type=_positive, default=40000)
     dm.add_argument("--seed", type=int, default=42)
     return top
 

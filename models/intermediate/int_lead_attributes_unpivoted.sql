@@ -65,7 +65,7 @@ final as (
         attribute_name,
         attribute_value,
         {{ normalized_text('attribute_value') }} as value_text,
-        {{ safe_to_number('attribute_value') }} as value_number
+        {{ parse_number('attribute_value') }} as value_number
     from unpivoted
 
 )

@@ -6,6 +6,18 @@
         and (as_of_text[0:4] ~ as_of_text[5:7] ~ as_of_text[8:10]).isdigit()) -%}
     {{ exceptions.raise_compiler_error("var as_of must be a date written YYYY-MM-DD, got '" ~ as_of ~ "'") }}
 {%- endif -%}
+{%- if not as_of and execute and flags.WHICH in ('run', 'build') -%}
+    {#- Said here, before the build goes on: without it the first sign is a not_null test's name. -#}
+    {%- set found = run_query(
+        "select max(d) from (select max(occurred_on) as d from " ~ ref('int_events_deduplicated')
+        ~ " union all select max(cast(coalesce(updated_at, created_at) as date)) from " ~ ref('stg_crm__leads')
+        ~ " union all select max(cast(converted_at as date)) from " ~ ref('stg_crm__conversions') ~ ") as latest") -%}
+    {%- if found.rows[0][0] is none -%}
+        {{ exceptions.raise_compiler_error(
+            "No date to score as of: no lead, event or conversion in the data has a usable date; "
+            ~ "pass --as-of YYYY-MM-DD (dbt: --vars '{as_of: YYYY-MM-DD}')") }}
+    {%- endif -%}
+{%- endif -%}
 
 with
 

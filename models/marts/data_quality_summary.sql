@@ -41,7 +41,8 @@ rejects as (
 
     select
         source_table,
-        count(*) as rejected_rows
+        count(*) as rejected_rows,
+        sum(case when reason = 'duplicate_event_id' then 1 else 0 end) as duplicate_rows
     from {{ ref('data_quality_rejects') }}
     group by source_table
 
@@ -52,10 +53,13 @@ raw_counts as (
     select
         'leads' as source_table,
         count(*) as raw_rows,
-        cast(sum(case when reject_reason is null then 1 else 0 end) as {{ dbt.type_bigint() }}) as accepted_rows,
-        cast(sum(case when is_current_version then 1 else 0 end) as {{ dbt.type_bigint() }}) as current_rows,
-        cast(sum(case when reject_reason is null and not is_current_version then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as superseded_rows
+        -- coalesce: sum() over an empty table is null, and an empty table has 0 rows.
+        cast(coalesce(sum(case when reject_reason is null then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+            as accepted_rows,
+        cast(coalesce(sum(case when is_current_version then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+            as current_rows,
+        cast(coalesce(sum(case when reject_reason is null and not is_current_version then 1 else 0 end), 0)
+            as {{ dbt.type_bigint() }}) as superseded_rows
     from leads
     union all
     select
@@ -83,11 +87,13 @@ final as (
         raw_counts.raw_rows,
         raw_counts.accepted_rows,
         coalesce(rejects.rejected_rows, 0) as rejected_rows,
+        cast(coalesce(rejects.duplicate_rows, 0) as {{ dbt.type_bigint() }}) as duplicate_rows,
         raw_counts.current_rows,
         raw_counts.superseded_rows,
+        -- Duplicates are judged apart: a batch delivered twice changes no score.
         cast(case
             when raw_counts.raw_rows = 0 then 0.0
-            else 1.0 * coalesce(rejects.rejected_rows, 0) / raw_counts.raw_rows
+            else 1.0 * (coalesce(rejects.rejected_rows, 0) - coalesce(rejects.duplicate_rows, 0)) / raw_counts.raw_rows
         end as {{ type_double() }}) as rejected_share
     from raw_counts
     left join rejects

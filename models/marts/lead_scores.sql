@@ -1,5 +1,7 @@
 {#- One row per lead and active scoring model: the 0-100 score, its fit and
-    engagement parts, the A-D grade and the three biggest reasons. -#}
+    engagement parts, the A-D grade, the three biggest reasons and the funnel
+    stage. Stage lives here, not in a table of its own, so that a score and its
+    stage are always written together: lead_stage is a view over this table. -#}
 {{ config(
     materialized=lead_level_materialization(),
     incremental_strategy='append',
@@ -48,6 +50,19 @@ grade_thresholds as (
 scoring_dates as (
 
     select * from {{ ref('int_scoring_dates') }}
+
+),
+
+stage_thresholds as (
+
+    select * from {{ ref('stg_rules__stage_thresholds') }}
+
+),
+
+conversions as (
+
+    select * from {{ ref('int_conversions_of_known_leads') }}
+    where is_known_lead and outcome = 'won' and {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -164,7 +179,7 @@ graded as (
 
 ),
 
-final as (
+scores as (
 
     select
         {{ dbt.concat(['combined.scoring_model', "':'", 'combined.lead_id']) }} as lead_score_id,
@@ -199,6 +214,77 @@ final as (
     left join last_activity
         on combined.scoring_model = last_activity.scoring_model
             and combined.lead_id = last_activity.lead_id
+
+),
+
+won as (
+
+    select
+        conversions.lead_id,
+        min(conversions.converted_at) as converted_at
+    from conversions
+    cross join scoring_dates
+    where cast(conversions.converted_at as date) <= scoring_dates.as_of
+    group by conversions.lead_id
+
+),
+
+top_ranks as (
+
+    select
+        scoring_model,
+        max(stage_rank) as top_stage_rank
+    from stage_thresholds
+    group by scoring_model
+
+),
+
+threshold_stages as (
+
+    select
+        scores.scoring_model,
+        scores.lead_id,
+        stage_thresholds.stage,
+        stage_thresholds.stage_rank,
+        row_number() over (
+            partition by scores.scoring_model, scores.lead_id
+            order by stage_thresholds.stage_rank desc
+        ) as stage_preference
+    from scores
+    inner join stage_thresholds
+        on scores.scoring_model = stage_thresholds.scoring_model
+            and scores.score >= stage_thresholds.min_score
+            -- Grades run A (best) to D, so "B or better" is grade <= 'B'.
+            and (stage_thresholds.best_grade_required is null or scores.grade <= stage_thresholds.best_grade_required)
+
+),
+
+final as (
+
+    select
+        scores.*,
+        -- Converted leads are customers, disqualified leads rank lowest, the
+        -- rest take the highest seeded stage whose score and grade they meet.
+        case
+            when won.lead_id is not null then 'customer'
+            when scores.is_disqualified then 'disqualified'
+            else threshold_stages.stage
+        end as stage,
+        case
+            when won.lead_id is not null then top_ranks.top_stage_rank + 1
+            when scores.is_disqualified then 0
+            else threshold_stages.stage_rank
+        end as stage_rank,
+        won.converted_at
+    from scores
+    left join threshold_stages
+        on scores.scoring_model = threshold_stages.scoring_model
+            and scores.lead_id = threshold_stages.lead_id
+            and threshold_stages.stage_preference = 1
+    left join won
+        on scores.lead_id = won.lead_id
+    left join top_ranks
+        on scores.scoring_model = top_ranks.scoring_model
 
 )
 

@@ -1,6 +1,6 @@
 """The runner's commands. Each returns a process exit code."""
 
-from . import dbt_build, generate, load, report, validate
+from . import dbt_build, generate, load, publish, report, validate
 from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path, reports_dir
 from .warehouse import read_sql
@@ -28,16 +28,19 @@ def cmd_load(args) -> int:
         raise UserError("--mode replace needs --leads (use --mode append to add a batch of events)")
     renames = load.parse_renames(args.rename)
     if args.target == "duckdb":
-        counts = load.load_duckdb(duckdb_path(), files, args.mode, renames, args.delimiter, args.loaded_at)
+        counts = load.load_duckdb(duckdb_path(), files, args.mode, renames, args.delimiter, args.loaded_at,
+                                  encoding=args.encoding, max_line_size=args.max_line_size)
     else:
         from .engines import load_engine
 
-        counts = load_engine(args.target, files, args.mode, renames, args.delimiter, args.loaded_at)
+        counts = load_engine(args.target, files, args.mode, renames, args.delimiter, args.loaded_at,
+                             encoding=args.encoding, max_line_size=args.max_line_size)
     print("loaded " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
     return 0
 
 
 def cmd_build(args) -> int:
+    dbt_build.check_raw_is_loaded(args.target)
     problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
                                date_order=args.date_order)
     if not args.full_refresh and any("Engagement state is stale" in line for line in problems):
@@ -50,9 +53,14 @@ def cmd_build(args) -> int:
             print("  " + line)
         return 1
     print_summary(args.target)
-    if args.skip_validation:
-        return 0
-    return 0 if validate.validate_marts(args.target) else 1
+    valid = args.skip_validation or validate.validate_marts(args.target)
+    if args.reader_copy:
+        if not valid:
+            print(f"\nreader copy {args.reader_copy} left as it was: validation failed")
+            return 1
+        publish.write_reader_copy(args.reader_copy)
+        print(f"\nreader copy: {args.reader_copy} (the marts of this build; BI tools can read it during builds)")
+    return 0 if valid else 1
 
 
 def cmd_validate(args) -> int:
@@ -67,8 +75,8 @@ def print_summary(target: str) -> None:
         "select scoring_model, stage, stage_rank, count(*) as leads from marts.lead_stage "
         "group by scoring_model, stage, stage_rank order by scoring_model, stage_rank desc", target)
     quality = read_sql(
-        "select source_table, raw_rows, accepted_rows, rejected_rows from marts.data_quality_summary "
-        "order by source_table", target)
+        "select source_table, raw_rows, accepted_rows, rejected_rows, duplicate_rows "
+        "from marts.data_quality_summary order by source_table", target)
     print("\n== summary ==")
     for row in scores.itertuples():
         as_of = str(row.as_of)[:10]
@@ -77,26 +85,31 @@ def print_summary(target: str) -> None:
         model_stages = stages[stages.scoring_model == row.scoring_model]
         print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
     for row in quality.itertuples():
+        duplicates = f" ({row.duplicate_rows:,} of them repeats of rows already loaded)" if row.duplicate_rows else ""
         print(f"raw {row.source_table}: {row.raw_rows:,} rows = {row.accepted_rows:,} accepted "
-              f"+ {row.rejected_rows:,} rejected")
+              f"+ {row.rejected_rows:,} rejected{duplicates}")
+
+
+EXPORT_COLUMNS = ("scoring_model, lead_id, score, grade, score_band, stage, stage_rank, top_reasons, "
+                  "last_activity_at, as_of")
 
 
 def cmd_export(args) -> int:
-    where = ""
-    if args.scoring_model:
-        where = "where s.scoring_model = '" + args.scoring_model.replace("'", "''") + "'"
-    frame = read_sql(
-        "select s.scoring_model, s.lead_id, s.score, s.grade, s.score_band, st.stage, st.stage_rank, "
-        "s.top_reasons, s.last_activity_at, s.as_of from marts.lead_scores s "
-        "join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
-        f"{where} order by s.scoring_model, s.score desc, s.lead_id", args.target)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.out.suffix == ".parquet":
-        frame.to_parquet(args.out, index=False)
-    elif args.out.suffix == ".csv":
-        frame.to_csv(args.out, index=False)
-    else:
+    if args.out.suffix not in (".csv", ".parquet"):
         raise UserError(f"{args.out}: the export file must end in .csv or .parquet")
+    known = list(read_sql("select distinct scoring_model from marts.lead_scores order by scoring_model",
+                          args.target)["scoring_model"])
+    if not known:
+        raise UserError("marts.lead_scores is empty: nothing to export (is a scoring model active in "
+                        "seeds/scoring_models.csv, and did `leadscore build` pass?)")
+    if args.scoring_model and args.scoring_model not in known:
+        raise UserError(f"--scoring-model '{args.scoring_model}' has no scores; scored models: {', '.join(known)}")
+    # One query over one table: lead_scores carries the stage, so the rows
+    # exported are one build's, never a mix of two.
+    where, params = ("where scoring_model = ?", [args.scoring_model]) if args.scoring_model else ("", [])
+    frame = read_sql(f"select {EXPORT_COLUMNS} from marts.lead_scores {where} "
+                     "order by scoring_model, score desc, lead_id", args.target, params)
+    publish.write_frame_atomically(frame, args.out)
     print(f"exported {len(frame):,} rows to {args.out}")
     return 0
 
@@ -132,9 +145,8 @@ def cmd_demo(args) -> int:
         return 1
     print_summary(args.target)
     top = read_sql(
-        "select s.lead_id, s.score, s.grade, st.stage, s.top_reasons from marts.lead_scores s "
-        "join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
-        "where s.scoring_model = 'b2b_default' order by s.score desc, s.lead_id limit 10", args.target)
+        "select lead_id, score, grade, stage, top_reasons from marts.lead_scores "
+        "where scoring_model = 'b2b_default' order by score desc, lead_id limit 10", args.target)
     print("\n== top leads (b2b_default) ==")
     print(top.to_string(index=False, max_colwidth=70))
     valid = validate.validate_marts(args.target)

@@ -17,8 +17,20 @@ OPTIONAL_COLUMNS = {
 }
 
 # Columns the loader adds to every raw row; their leading underscore keeps them
-# apart from the user's own columns.
-BOOKKEEPING_COLUMNS = ("_loaded_at", "_source_file", "_source_row")
+# apart from the user's own columns. A line the CSV parser could not split into
+# the header's columns is kept whole in _raw_line, with why in _load_error.
+BOOKKEEPING_COLUMNS = ("_loaded_at", "_source_file", "_source_row", "_load_error", "_raw_line")
+
+# Names the models derive from a lead or use for bookkeeping. A user's column
+# may not take one of them: it would shadow the derived value or be shadowed
+# by it. Kept in step with `reserved_lead_columns()` in macros/raw_records.sql.
+RESERVED_COLUMNS = (
+    "loaded_at", "source_file", "source_row", "load_error", "raw_line", "row_fingerprint", "raw_record",
+    "reject_reason", "is_current_version", "email_raw", "phone_raw", "employees_raw", "created_at_raw",
+    "updated_at_raw", "email_domain", "email_local_part", "seniority", "is_personal_email", "is_competitor",
+    "is_gibberish", "is_in_territory", "occurred_at_raw", "occurred_on", "url_normalized",
+    "duration_seconds_raw", "converted_at_raw",
+)
 
 
 def contract_columns(table: str) -> tuple[str, ...]:
@@ -26,8 +38,9 @@ def contract_columns(table: str) -> tuple[str, ...]:
 
 
 def normalize_column_name(name: str) -> str:
-    """'Job Title' -> 'job_title': header names become safe, lower-case identifiers."""
-    cleaned = re.sub(r"[^0-9a-zA-Z]+", "_", name.strip()).strip("_").lower()
+    """'Job Title' -> 'job_title', '职位' -> '职位': letters of any script are kept,
+    everything else becomes one underscore, and the name is lower case."""
+    cleaned = re.sub(r"[\W_]+", "_", name.strip()).strip("_").lower()
     if cleaned and cleaned[0].isdigit():
         cleaned = "c_" + cleaned
     return cleaned

@@ -3,6 +3,7 @@
 import gc
 import json
 import os
+from pathlib import Path
 
 from dbt.cli.main import dbtRunner
 
@@ -77,9 +78,47 @@ def _first_line(message) -> str:
     return text.splitlines()[0] if text else ""
 
 
+def check_raw_is_loaded(target: str) -> None:
+    """Before dbt runs: a build with nothing loaded says so, not an engine's parser error."""
+    hint = f"no raw data loaded yet; run `leadscore load --leads FILE [--events FILE]{_target_flag(target)}` first"
+    if target == "duckdb":
+        path = duckdb_path()
+        if not path.exists():
+            raise UserError(f"{path}: {hint}")
+        from .load import connect
+
+        with connect(path) as con:
+            loaded = con.execute("select count(*) from information_schema.tables "
+                                 "where table_schema = 'raw' and table_name = 'leads'").fetchone()[0]
+        if not loaded:
+            raise UserError(f"{path}: {hint}")
+        return
+    from .warehouse import read_sql
+
+    try:
+        read_sql("select lead_id from raw.leads limit 1", target)
+    except UserError:
+        raise UserError(f"{target}: {hint}") from None
+
+
+def _target_flag(target: str) -> str:
+    return "" if target == "duckdb" else f" --target {target}"
+
+
+def check_seed_files(project_dir) -> None:
+    """A seed file dbt cannot read (empty, no header) fails with its name and what it needs."""
+    for path in sorted((project_dir / "seeds").glob("*.csv")):
+        with path.open("rb") as handle:
+            first_line = handle.readline().strip()
+        if not first_line:
+            raise UserError(f"seeds/{path.name}: the file is empty; a seed needs at least its header line "
+                            "(restore it with `git checkout seeds/" + path.name + "`)")
+
+
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
           select: str | None = None, project_dir=None, date_order: str | None = None) -> list[str]:
     """dbt build (seeds, models, unit and data tests); return failure lines (empty on success)."""
+    check_seed_files(Path(project_dir or PROJECT_DIR))
     dbt_vars = {}
     if as_of:
         dbt_vars["as_of"] = as_of

@@ -15,11 +15,11 @@ import duckdb
 import pandas as pd
 
 from . import load
-from .contract import INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns
+from .contract import BOOKKEEPING_COLUMNS, INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns
 from .errors import UserError
 from .paths import PROJECT_DIR
 
-BOOKKEEPING = ("_loaded_at", "_source_file", "_source_row")
+BOOKKEEPING = BOOKKEEPING_COLUMNS
 
 
 # -- connections --------------------------------------------------------------------------------------------
@@ -77,36 +77,38 @@ def spark_session():
 # -- load ---------------------------------------------------------------------------------------------------
 
 
-def _stage(files: dict[str, Path], renames: dict[str, str], delimiter: str | None, stamp: str,
+def _stage(files: dict[str, Path], renames: dict[str, str], options: "load.ReadOptions", stamp: str,
            scratch: Path, file_format: str) -> dict[str, tuple[Path, list[str], int]]:
     """Check every file, then write each as one normalised file: {table: (path, columns, rows)}."""
     staged = {}
     with duckdb.connect() as con:
-        plans = {}
-        for table, path in files.items():
-            kind = load._file_kind(path)
-            header = load.read_header(con, path, kind, delimiter)
-            plans[table] = (path, kind, header, load.check_columns(table, path, header, renames))
-        for table, (path, kind, header, names) in plans.items():
-            columns = list(names) + [c for c in contract_columns(table) if c not in names]
-            select = load.select_sql(table, path, kind, header, names, stamp, delimiter, serial=True)
+        plans = load.plan_files(con, files, renames, options)
+        for table, plan in plans.items():
+            columns = list(plan.names) + [c for c in contract_columns(table) if c not in plan.names]
+            con.execute(f"create temp table staged_{table} as {load.select_sql(plan, stamp, options)}")
+            rows = con.execute(f"select count(*) from staged_{table}").fetchone()[0]
+            if load.check_malformed_lines(con, plan, options):
+                con.execute(f"insert into staged_{table} by name {load.malformed_lines_sql(plan, stamp, rows)}")
             out = scratch / f"{table}.{file_format}"
-            options = "(format parquet)" if file_format == "parquet" else "(header true)"
-            con.execute(f"copy ({select}) to '{out}' {options}")
+            copy_options = "(format parquet)" if file_format == "parquet" else "(header true)"
+            column_list = ", ".join(load._quote(c) for c in [*columns, *BOOKKEEPING])
+            con.execute(f"copy (select {column_list} from staged_{table}) to '{out}' {copy_options}")
             rows = con.execute(f"select count(*) from '{out}'").fetchone()[0]
             staged[table] = (out, columns, rows)
     return staged
 
 
 def load_engine(target: str, files: dict[str, Path], mode: str = "replace", renames: dict | None = None,
-                delimiter: str | None = None, loaded_at: datetime | None = None, progress=print) -> dict[str, int]:
+                delimiter: str | None = None, loaded_at: datetime | None = None, progress=print,
+                encoding: str = "utf-8", max_line_size: int | None = None) -> dict[str, int]:
     stamp = (loaded_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
+    options = load.ReadOptions(delimiter, encoding, max_line_size, serial=True)
     with tempfile.TemporaryDirectory(prefix="leadscore-load-") as scratch:
         if target == "postgres":
-            staged = _stage(files, renames or {}, delimiter, stamp, Path(scratch), "csv")
+            staged = _stage(files, renames or {}, options, stamp, Path(scratch), "csv")
             return _load_postgres(staged, mode, stamp, progress)
         if target == "spark":
-            staged = _stage(files, renames or {}, delimiter, stamp, Path(scratch), "parquet")
+            staged = _stage(files, renames or {}, options, stamp, Path(scratch), "parquet")
             return _load_spark(staged, mode, stamp, progress)
     raise UserError(f"unknown target '{target}'")
 
@@ -155,8 +157,11 @@ def _pg_prepare(cursor, table: str, columns: list[str], mode: str, stamp: str) -
     if not existing:
         definitions = ", ".join(f"{_pg_quote(c)} text" for c in columns)
         cursor.execute(f"create table raw.{table} ({definitions}, _loaded_at timestamp, _source_file text, "
-                       "_source_row bigint)")
+                       "_source_row bigint, _load_error text, _raw_line text)")
         return
+    for column in ("_load_error", "_raw_line"):
+        if column not in existing:  # raw tables loaded before these columns existed
+            cursor.execute(f"alter table raw.{table} add column {column} text")
     if mode == "replace":
         # Emptied, not dropped: dbt's staging views depend on the raw tables.
         cursor.execute(f"truncate table raw.{table}")
@@ -205,7 +210,7 @@ def _load_spark(staged, mode: str, stamp: str, progress) -> dict[str, int]:
             columns = ", ".join(f"`{c}` string" for c in contract_columns(table))
             spark.sql(f"drop table if exists {name}")
             spark.sql(f"create table {name} ({columns}, _loaded_at timestamp, _source_file string, "
-                      "_source_row bigint) using parquet")
+                      "_source_row bigint, _load_error string, _raw_line string) using parquet")
     if mode == "replace":
         for state_table in INCREMENTAL_STATE_TABLES:
             spark.sql(f"drop table if exists {state_table}")
@@ -215,16 +220,31 @@ def _load_spark(staged, mode: str, stamp: str, progress) -> dict[str, int]:
 # -- read ---------------------------------------------------------------------------------------------------
 
 
-def read_sql_engine(query: str, target: str) -> pd.DataFrame:
+def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.DataFrame:
+    """The query's rows; `?` placeholders are bound to params by each engine's own driver."""
     if target == "postgres":
+        import psycopg2
+
         connection = pg_connect()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(query)
+                cursor.execute(query.replace("?", "%s"), params or None)
                 columns = [d[0] for d in cursor.description]
                 return pd.DataFrame(cursor.fetchall(), columns=columns)
+        except psycopg2.errors.UndefinedTable as error:
+            raise UserError(f"postgres: {str(error).strip().splitlines()[0]}: the marts are not built yet; "
+                            "run `leadscore build --target postgres`") from None
         finally:
             connection.close()
     if target == "spark":
-        return spark_session().sql(query).toPandas()
+        from pyspark.errors import AnalysisException
+
+        try:
+            # Spark binds the values itself (named parameters), never by pasting text.
+            named = {f"p{i}": value for i, value in enumerate(params or [])}
+            for name in named:
+                query = query.replace("?", f":{name}", 1)
+            return spark_session().sql(query, args=named or None).toPandas()
+        except AnalysisException as error:
+            raise UserError(f"spark: {str(error).strip().splitlines()[0]}") from None
     raise UserError(f"unknown target '{target}'")

@@ -2,18 +2,52 @@
 
 Every value loads as text (staging types it), every row is stamped with its
 load time, file and row number, and a load is all or nothing: a failed load
-leaves `raw` as it was.
+leaves `raw` as it was. CSV is read as RFC 4180 (doubled quotes inside a
+quoted field are one quote). A line that does not split into the header's
+columns is not dropped: it is loaded whole into `_raw_line`, with the
+parser's reason in `_load_error`, and staging rejects it as `malformed_row`.
 """
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from .contract import INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns, normalize_column_name
+from .contract import (
+    INCREMENTAL_STATE_TABLES,
+    REQUIRED_COLUMNS,
+    RESERVED_COLUMNS,
+    contract_columns,
+    normalize_column_name,
+)
 from .errors import UserError
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".parquet")
+ENCODINGS = ("utf-8", "utf-16", "latin-1")
+# DuckDB's reader keeps the lines it cannot parse here, for one file at a time.
+REJECTS_TABLE = "leadscore_csv_rejects"
+REJECTS_SCAN = "leadscore_csv_scans"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the user's files: the delimiter, encoding and longest line allowed."""
+
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    max_line_size: int | None = None
+    serial: bool = False
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    table: str
+    path: Path
+    kind: str
+    header: list[str]
+    names: list[str]
 
 
 def parse_renames(spec: str | None) -> dict[str, str]:
@@ -40,26 +74,54 @@ def _file_kind(path: Path) -> str:
     return "parquet" if name.endswith(".parquet") else "csv"
 
 
-def _reader_sql(path: Path, kind: str, delimiter: str | None, serial: bool = False) -> str:
-    quoted = "'" + str(path).replace("'", "''") + "'"
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reader_sql(path: Path, kind: str, options: ReadOptions, keep_rejects: bool = False) -> str:
     if kind == "parquet":
-        return f"(select columns(*)::varchar from read_parquet({quoted}))"
-    # null_padding keeps short (ragged) rows instead of failing the file; staging rejects what they lack.
-    options = ["header = true", "all_varchar = true", "strict_mode = false", "null_padding = true"]
-    if serial:
+        return f"(select columns(*)::varchar from read_parquet({_literal(str(path))}))"
+    # null_padding keeps short rows (staging rejects what they lack); strict
+    # RFC 4180 parsing unescapes doubled quotes, and a line it cannot split is
+    # set aside in the rejects table instead of failing the whole file.
+    settings = ["header = true", "all_varchar = true", "null_padding = true",
+                f"encoding = {_literal(options.encoding)}"]
+    if keep_rejects:
+        settings += ["store_rejects = true", "ignore_errors = true",
+                     f"rejects_table = '{REJECTS_TABLE}'", f"rejects_scan = '{REJECTS_SCAN}'"]
+    if options.max_line_size:
+        settings.append(f"max_line_size = {int(options.max_line_size)}")
+    if options.serial:
         # DuckDB's parallel reader cannot pad rows of a file with newlines inside quoted fields.
-        options.append("parallel = false")
-    if delimiter:
-        options.append("delim = '" + delimiter.replace("'", "''") + "'")
-    return f"read_csv({quoted}, {', '.join(options)})"
+        settings.append("parallel = false")
+    if options.delimiter:
+        settings.append(f"delim = {_literal(options.delimiter)}")
+    return f"read_csv({_literal(str(path))}, {', '.join(settings)})"
 
 
-def read_header(con: duckdb.DuckDBPyConnection, path: Path, kind: str, delimiter: str | None) -> list[str]:
+def read_error(path: Path, kind: str, error: Exception, options: ReadOptions) -> UserError:
+    """One line saying what is wrong with a file that DuckDB could not read, and what to try."""
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    where = f"line {line.group(1)}" if line else "the file"
+    too_long = re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:(\d+)", text)
+    if too_long:
+        limit, size = (int(n) for n in too_long.groups())
+        return UserError(f"{path}: a line is {size:,} bytes, over the reader's limit of {limit:,}: check that its "
+                         f"quotes are closed, or pass --max-line-size {size + 1024}")
+    if "not utf-8 encoded" in text or "Invalid unicode" in text:
+        return UserError(f"{path}: {where} is not valid {options.encoding.upper()}; if the file is Latin-1 or "
+                         "Windows-1252, load it with --encoding latin-1 (or save it as UTF-8)")
+    first_line = next((ln.strip() for ln in text.strip().splitlines()
+                       if ln.strip() and not ln.startswith(("Invalid Input Error", "LINE "))), text.strip())
+    return UserError(f"{path}: cannot be read as {kind.upper()} ({where}): {first_line}")
+
+
+def read_header(con: duckdb.DuckDBPyConnection, path: Path, kind: str, options: ReadOptions) -> list[str]:
     try:
-        described = con.execute(f"describe select * from {_reader_sql(path, kind, delimiter)}").fetchall()
+        described = con.execute(f"describe select * from {_reader_sql(path, kind, options)}").fetchall()
     except duckdb.Error as error:
-        first_line = str(error).strip().splitlines()[0]
-        raise UserError(f"{path}: cannot be read as {kind.upper()}: {first_line}") from None
+        raise read_error(path, kind, error, options) from None
     return [row[0] for row in described]
 
 
@@ -67,10 +129,18 @@ def check_columns(table: str, path: Path, header: list[str], renames: dict[str, 
     """The normalised column names, or a UserError naming what is missing."""
     if not header or all(not h.strip() or h.startswith("column") for h in header):
         raise UserError(f"{path}: the header is empty; the first line must name the columns")
+    unnamed = [h for h in header if not normalize_column_name(h)]
+    if unnamed:
+        raise UserError(f"{path}: column '{unnamed[0]}' has no letter or digit to name it by; rename it in the file")
     names = [renames.get(normalize_column_name(h), normalize_column_name(h)) for h in header]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UserError(f"{path}: column(s) {', '.join(duplicates)} appear more than once in the header")
+    for original, name in zip(header, names, strict=True):
+        if name in RESERVED_COLUMNS:
+            raise UserError(
+                f"{path}: column '{original}' would be named '{name}', which the project derives or uses for "
+                f"bookkeeping; load it under another name, e.g. --rename {name}:crm_{name}")
     missing = [c for c in REQUIRED_COLUMNS[table] if c not in names]
     if missing:
         hint = ""
@@ -83,41 +153,64 @@ def check_columns(table: str, path: Path, header: list[str], renames: dict[str, 
     return names
 
 
+def plan_files(con, files: dict[str, Path], renames: dict[str, str], options: ReadOptions) -> dict[str, FilePlan]:
+    """Check every file's kind and header before anything is written."""
+    if options.encoding not in ENCODINGS:
+        raise UserError(f"--encoding must be one of {', '.join(ENCODINGS)}, got '{options.encoding}'")
+    plans = {}
+    seen_headers: set[str] = set()
+    for table, path in files.items():
+        kind = _file_kind(path)
+        header = read_header(con, path, kind, options)
+        seen_headers.update(normalize_column_name(h) for h in header)
+        plans[table] = FilePlan(table, path, kind, header, check_columns(table, path, header, renames))
+    unused = sorted(set(renames) - seen_headers)
+    if unused:
+        raise UserError(f"--rename: no column named {', '.join(unused)} in "
+                        f"{', '.join(str(p) for p in files.values())}; found {', '.join(sorted(seen_headers))}")
+    return plans
+
+
 def load_duckdb(database: Path, files: dict[str, Path], mode: str = "replace",
                 renames: dict[str, str] | None = None, delimiter: str | None = None,
-                loaded_at: datetime | None = None, progress=print) -> dict[str, int]:
+                loaded_at: datetime | None = None, progress=print, encoding: str = "utf-8",
+                max_line_size: int | None = None) -> dict[str, int]:
     """Load files ({'leads': path, ...}) into raw.<table>; return rows loaded per table."""
     if mode not in ("replace", "append"):
         raise UserError(f"--mode must be replace or append, got '{mode}'")
     renames = renames or {}
     stamp = (loaded_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S")
+    options = ReadOptions(delimiter, encoding, max_line_size)
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _load_all(database, files, mode, renames, delimiter, stamp, progress, serial=False)
+        return _load_all(database, files, mode, renames, options, stamp, progress)
     except _NeedsSerialReader:
         progress("a file has line breaks inside quoted fields: reading it with the serial CSV reader")
-        return _load_all(database, files, mode, renames, delimiter, stamp, progress, serial=True)
+        serial = ReadOptions(delimiter, encoding, max_line_size, serial=True)
+        return _load_all(database, files, mode, renames, serial, stamp, progress)
 
 
 class _NeedsSerialReader(Exception):
     pass
 
 
-def _load_all(database, files, mode, renames, delimiter, stamp, progress, serial) -> dict[str, int]:
+def connect(database: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(database))
+    except duckdb.Error as error:
+        raise UserError(f"{database}: cannot open the warehouse: {str(error).strip().splitlines()[0]}") from None
+
+
+def _load_all(database, files, mode, renames, options: ReadOptions, stamp, progress) -> dict[str, int]:
     counts: dict[str, int] = {}
-    with duckdb.connect(str(database)) as con:
-        # Check every file before touching the warehouse.
-        plans = {}
-        for table, path in files.items():
-            kind = _file_kind(path)
-            header = read_header(con, path, kind, delimiter)
-            plans[table] = (path, kind, header, check_columns(table, path, header, renames))
+    with connect(database) as con:
+        plans = plan_files(con, files, renames, options)
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
-            for table, (path, kind, header, names) in plans.items():
-                progress(f"loading {path} -> raw.{table} ({mode})")
-                counts[table] = _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial)
+            for table, plan in plans.items():
+                progress(f"loading {plan.path} -> raw.{table} ({mode})")
+                counts[table] = _load_one(con, plan, mode, stamp, options)
             for table in REQUIRED_COLUMNS:
                 # Replace swaps the whole raw data set: a table with no file becomes empty, never stale.
                 _ensure_table(con, table, replace=(mode == "replace" and table not in plans))
@@ -130,7 +223,7 @@ def _load_all(database, files, mode, renames, delimiter, stamp, progress, serial
             raise
         except duckdb.Error as error:
             con.execute("rollback")
-            if not serial and "parallel=false" in str(error):
+            if not options.serial and "parallel=false" in str(error):
                 raise _NeedsSerialReader() from None
             first_line = str(error).strip().splitlines()[0]
             raise UserError(f"load failed, raw tables left as they were: {first_line}") from None
@@ -141,22 +234,47 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def select_sql(table, path, kind, header, names, stamp, delimiter, serial) -> str:
+def select_sql(plan: FilePlan, stamp: str, options: ReadOptions) -> str:
     """SQL reading one file as the raw table's rows: contract columns as text, plus bookkeeping."""
-    selected = [f"{_quote(h)} as {_quote(n)}" for h, n in zip(header, names, strict=True)]
-    missing = [c for c in contract_columns(table) if c not in names]
+    selected = [f"{_quote(h)} as {_quote(n)}" for h, n in zip(plan.header, plan.names, strict=True)]
+    missing = [c for c in contract_columns(plan.table) if c not in plan.names]
     selected += [f"cast(null as varchar) as {_quote(c)}" for c in missing]
-    file_name = path.name.replace("'", "''")
     return (
         f"select {', '.join(selected)}, timestamp '{stamp}' as _loaded_at, "
-        f"'{file_name}' as _source_file, row_number() over () as _source_row "
-        f"from {_reader_sql(path, kind, delimiter, serial)}"
+        f"{_literal(plan.path.name)} as _source_file, row_number() over () as _source_row, "
+        "cast(null as varchar) as _load_error, cast(null as varchar) as _raw_line "
+        f"from {_reader_sql(plan.path, plan.kind, options, keep_rejects=plan.kind == 'csv')}"
     )
 
 
-def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, serial) -> int:
-    missing = [c for c in contract_columns(table) if c not in names]
-    select = select_sql(table, path, kind, header, names, stamp, delimiter, serial)
+def malformed_lines_sql(plan: FilePlan, stamp: str, first_row: int) -> str:
+    """The lines the CSV reader set aside, as raw rows: every data column null, the line kept whole."""
+    columns = [f"cast(null as varchar) as {_quote(c)}"
+               for c in dict.fromkeys([*plan.names, *contract_columns(plan.table)])]
+    return (
+        f"select {', '.join(columns)}, timestamp '{stamp}' as _loaded_at, {_literal(plan.path.name)} as _source_file, "
+        f"{int(first_row)} + row_number() over (order by line) as _source_row, "
+        "'line ' || line || ': ' || error_types as _load_error, csv_line as _raw_line "
+        f"from (select line, string_agg(distinct error_type, ', ' order by error_type) as error_types, "
+        f"min(csv_line) as csv_line from {REJECTS_TABLE} group by line)"
+    )
+
+
+def check_malformed_lines(con, plan: FilePlan, options: ReadOptions) -> int:
+    """How many lines were set aside; a file in the wrong encoding fails the load instead."""
+    if plan.kind != "csv":
+        return 0
+    bad_encoding = con.execute(
+        f"select min(line) from {REJECTS_TABLE} where error_type = 'INVALID ENCODING'").fetchone()[0]
+    if bad_encoding is not None:
+        raise UserError(f"{plan.path}: line {bad_encoding} is not valid {options.encoding.upper()}; if the file is "
+                        "Latin-1 or Windows-1252, load it with --encoding latin-1 (or save it as UTF-8)")
+    return con.execute(f"select count(distinct line) from {REJECTS_TABLE}").fetchone()[0]
+
+
+def _load_one(con, plan: FilePlan, mode, stamp, options: ReadOptions) -> int:
+    table = plan.table
+    missing = [c for c in contract_columns(table) if c not in plan.names]
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [table]
     ).fetchone()[0]
@@ -166,20 +284,30 @@ def _load_one(con, table, path, kind, header, names, mode, stamp, delimiter, ser
         if latest is not None and str(latest) >= stamp:
             raise UserError(f"--loaded-at {stamp} is not after the latest load of raw.{table} ({latest}); "
                             "appended batches must be stamped later than what is already loaded")
-    if mode == "replace" or not exists:
-        con.execute(f"create or replace table raw.{table} as {select}")
-        return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
-    current = {r[0] for r in con.execute(f"describe raw.{table}").fetchall()}
-    for column in list(names) + missing:
-        if column not in current:
-            con.execute(f"alter table raw.{table} add column {_quote(column)} varchar")
-    return con.execute(f"insert into raw.{table} by name {select}").fetchone()[0]
+    select = select_sql(plan, stamp, options)
+    try:
+        if mode == "replace" or not exists:
+            con.execute(f"create or replace table raw.{table} as {select}")
+            loaded = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+        else:
+            current = {r[0] for r in con.execute(f"describe raw.{table}").fetchall()}
+            for column in [*plan.names, *missing, "_load_error", "_raw_line"]:
+                if column not in current:
+                    con.execute(f"alter table raw.{table} add column {_quote(column)} varchar")
+            loaded = con.execute(f"insert into raw.{table} by name {select}").fetchone()[0]
+    except duckdb.Error as error:
+        if "parallel=false" in str(error) or "Maximum line size" not in str(error):
+            raise
+        raise read_error(plan.path, plan.kind, error, options) from None
+    if check_malformed_lines(con, plan, options):
+        added = con.execute(f"insert into raw.{table} by name {malformed_lines_sql(plan, stamp, loaded)}").fetchone()[0]
+        loaded += added
+    return loaded
 
 
 def _ensure_table(con, table: str, replace: bool = False) -> None:
     """An empty raw table in contract shape, so a missing optional file is no error."""
     columns = ", ".join(f"{_quote(c)} varchar" for c in contract_columns(table))
-    bookkeeping = "_loaded_at timestamp, _source_file varchar, _source_row bigint"
+    bookkeeping = "_loaded_at timestamp, _source_file varchar, _source_row bigint, _load_error varchar, _raw_line varchar"
     create = "create or replace table" if replace else "create table if not exists"
     con.execute(f"{create} raw.{table} ({columns}, {bookkeeping})")
-

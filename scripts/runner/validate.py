@@ -33,6 +33,7 @@ def settings(max_reject_share: float | None = None) -> dict:
     config.setdefault("max_reject_share", 0.05)
     config.setdefault("stage_share_bounds", {})
     config.setdefault("min_leads_for_stage_mix", 200)
+    config.setdefault("min_engaged_share", 0.05)
     if max_reject_share is not None:
         config["max_reject_share"] = max_reject_share
     return config
@@ -74,7 +75,19 @@ def suites(target: str, config: dict) -> list[SuiteSpec]:
         )
         for stage, (low, high) in sorted(config["stage_share_bounds"].items())
     ]
+    coverage = [
+        # Accepted leads but no scores: no active scoring model, or a rule set that filters every lead out.
+        e.ExpectColumnValuesToBeBetween(column="accepted_leads_without_scores", min_value=0, max_value=0),
+    ]
+    collapse = [
+        # Leads with events up to as_of whose engagement has all decayed to 0: usually an as_of far
+        # after the data (a future date in it, or a wrong --as-of), not a real quiet period.
+        e.ExpectColumnValuesToBeBetween(column="engaged_share", min_value=float(config["min_engaged_share"]),
+                                        max_value=1.0),
+    ]
     return [
+        SuiteSpec("score_coverage", COVERAGE_QUERY, coverage),
+        SuiteSpec("engagement_collapse", engagement_collapse_query(config["min_leads_for_stage_mix"]), collapse),
         SuiteSpec("lead_scores", "select lead_score_id, lead_id, score, fit_score, engagement_score, grade, as_of "
                   "from marts.lead_scores", lead_scores),
         SuiteSpec("lead_stage", "select lead_stage_id, stage, stage_rank from marts.lead_stage", lead_stage),
@@ -83,6 +96,31 @@ def suites(target: str, config: dict) -> list[SuiteSpec]:
                   rejects),
         SuiteSpec("stage_mix", stage_mix_query(config["min_leads_for_stage_mix"]), stage_mix),
     ]
+
+
+COVERAGE_QUERY = (
+    "select case when accepted.leads > 0 and scored.leads = 0 then accepted.leads else 0 end "
+    "as accepted_leads_without_scores "
+    "from (select count(*) as leads from staging.stg_crm__leads) as accepted "
+    "cross join (select count(*) as leads from marts.lead_scores) as scored"
+)
+
+
+def engagement_collapse_query(min_leads: int) -> str:
+    """Per scoring model with engagement rules: the share of leads with events up to as_of that kept any
+    engagement, for models with at least min_leads such leads."""
+    return (
+        "with active as (select distinct events.lead_id from intermediate.int_events_of_known_leads as events "
+        "cross join (select max(as_of) as as_of from marts.lead_scores) as dates "
+        "where events.is_known_lead and events.occurred_on <= dates.as_of), "
+        "engaging_models as (select distinct scoring_model from intermediate.int_engagement_rules_active) "
+        "select scores.scoring_model, count(*) as leads_with_events, "
+        "avg(case when scores.engagement_score > 0 then 1.0 else 0.0 end) as engaged_share "
+        "from marts.lead_scores as scores "
+        "inner join active on scores.lead_id = active.lead_id "
+        "inner join engaging_models on scores.scoring_model = engaging_models.scoring_model "
+        f"group by scores.scoring_model having count(*) >= {int(min_leads)}"
+    )
 
 
 def stage_mix_query(min_leads: int) -> str:
@@ -144,7 +182,7 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
         if not spec.expectations:
             continue
         frame = read_sql(spec.query, target)
-        if frame.empty and spec.name == "stage_mix":
+        if frame.empty and spec.name in ("stage_mix", "engagement_collapse"):
             out(f"{spec.name}: skipped (fewer than {config['min_leads_for_stage_mix']} leads per scoring model)")
             continue
         result = run_suite(context, spec, frame)
@@ -160,7 +198,7 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
             share_text = f" ({share:.2f}%)" if isinstance(share, float) else ""
             out(f"  FAIL {describe(check.expectation_config)}: {observed} row(s) do not{share_text}; "
                 f"examples: {', '.join(map(str, examples)) or 'none'}")
-        if failed and spec.name in ("data_quality_summary", "stage_mix"):
+        if failed and spec.name in ("data_quality_summary", "stage_mix", "engagement_collapse"):
             # Small summary tables: show all of it, observed against expected.
             out("\n".join("       " + line for line in frame.to_string(index=False).splitlines()))
     out("validation passed" if all_passed else "validation FAILED: the marts should not be synced")

@@ -20,7 +20,8 @@ typed as (
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
-        {{ raw_record_json(raw_columns) }} as raw_record,
+        {{ raw_bookkeeping_column(source('crm', 'conversions'), '_load_error') }} as load_error,
+        {{ raw_record_or_line(source('crm', 'conversions'), raw_columns) }} as raw_record,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint
     from source
 
@@ -31,9 +32,14 @@ checked as (
     select
         *,
         case
+            when load_error is not null then 'malformed_row'
             when lead_id is null then 'missing_lead_id'
             when converted_at_raw is null then 'missing_timestamp'
             when converted_at is null then 'unparseable_timestamp'
+            -- A conversion dated after its load would move the default as_of.
+            when converted_at < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
+            when converted_at > {{ dbt.dateadd('hour', var('future_tolerance_hours'), 'loaded_at') }}
+                then 'future_timestamp'
             when outcome not in ('won', 'lost') then 'invalid_outcome'
         end as reject_reason
     from typed

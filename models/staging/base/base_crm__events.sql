@@ -21,12 +21,14 @@ typed as (
         {{ parse_timestamp('occurred_at') }} as occurred_at,
         nullif(trim(url), '') as url,
         nullif(lower(trim(email_type)), '') as email_type,
-        {{ safe_to_number('duration_seconds') }} as duration_seconds,
+        nullif(trim(duration_seconds), '') as duration_seconds_raw,
+        {{ parse_number('duration_seconds') }} as duration_seconds,
         nullif(trim(session_id), '') as session_id,
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
-        {{ raw_record_json(raw_columns) }} as raw_record,
+        {{ raw_bookkeeping_column(source('crm', 'events'), '_load_error') }} as load_error,
+        {{ raw_record_or_line(source('crm', 'events'), raw_columns) }} as raw_record,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint
     from source
 
@@ -37,11 +39,13 @@ checked as (
     select
         *,
         case
+            when load_error is not null then 'malformed_row'
             when event_id is null then 'missing_event_id'
             when lead_id is null then 'missing_lead_id'
             when event_type is null then 'missing_event_type'
             when occurred_at_raw is null then 'missing_timestamp'
             when occurred_at is null then 'unparseable_timestamp'
+            when occurred_at < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
             when occurred_at > {{ dbt.dateadd('hour', var('future_tolerance_hours'), 'loaded_at') }}
                 then 'future_timestamp'
         end as reject_reason

@@ -34,16 +34,17 @@ typed as (
         nullif(lower(trim(lead_source)), '') as lead_source,
         nullif(trim(created_at), '') as created_at_raw,
         nullif(trim(updated_at), '') as updated_at_raw,
-        {{ parse_timestamp('created_at') }} as created_at,
-        {{ parse_timestamp('updated_at') }} as updated_at,
+        {{ parse_timestamp('created_at') }} as created_at_parsed,
+        {{ parse_timestamp('updated_at') }} as updated_at_parsed,
         {%- for column_name in custom_lead_columns() %}
         {{ adapter.quote(column_name) }},
         {%- endfor %}
         _loaded_at as loaded_at,
         _source_file as source_file,
         _source_row as source_row,
+        {{ raw_bookkeeping_column(source('crm', 'leads'), '_load_error') }} as load_error,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
-        {{ raw_record_json(raw_columns) }} as raw_record
+        {{ raw_record_or_line(source('crm', 'leads'), raw_columns) }} as raw_record
     from source
 
 ),
@@ -52,18 +53,25 @@ cleaned as (
 
     select
         *,
+        -- A date after the load (beyond the tolerance) or before 1900 is not
+        -- used: it would move the default as_of and decay every score.
+        {%- for column_name in ['created_at', 'updated_at'] %}
+        {{ plausible_timestamp(column_name ~ '_parsed', 'loaded_at') }} as {{ column_name }},
+        {{ timestamp_problem(column_name ~ '_raw', column_name ~ '_parsed', 'loaded_at') }} as {{ column_name }}_problem,
+        {%- endfor %}
         case when {{ is_valid_email('email_raw') }} then email_raw end as email,
         -- Phone numbers need at least 7 digits; formatting characters are fine.
         case
             when {{ dbt.length(regex_replace_all('phone_raw', '[^0-9]', '')) }} >= 7
                 then phone_raw
         end as phone,
-        -- "1,000", "500+" and "50-200" (lower bound) are read; "n/a" is not.
+        -- A number as parse_number reads it; "500+" and "50-200" (the lower
+        -- bound) are read too; "n/a" is not.
+        {{ parse_number(dbt.split_part(regex_replace_all('employees_raw', '[+]$', ''), "'-'", 1)) }} as employees,
         case
-            when {{ regex_matches('employees_raw', '^[0-9][0-9., ]*([-][0-9., ]*)?[+]?$') }}
-                then {{ safe_to_number(regex_replace_all(dbt.split_part('employees_raw', "'-'", 1), '[^0-9]', '')) }}
-        end as employees,
-        case when lead_id is null then 'missing_lead_id' end as reject_reason
+            when load_error is not null then 'malformed_row'
+            when lead_id is null then 'missing_lead_id'
+        end as reject_reason
     from typed
 
 ),

@@ -6,6 +6,7 @@
     {'field': 'fit_max_points', 'invalid_when': "coalesce(" ~ safe_to_number('fit_max_points') ~ " <= 0, true)", 'expected': 'a number > 0'},
     {'field': 'engagement_max_points', 'invalid_when': "coalesce(" ~ safe_to_number('engagement_max_points') ~ " <= 0, true)", 'expected': 'a number > 0'},
 ]) }}
+{{ assert_some_scoring_model_is_active() }}
 
 with
 
