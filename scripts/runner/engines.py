@@ -85,6 +85,7 @@ def _stage(files: dict[str, Path], renames: dict[str, str], options: "load.ReadO
         plans = load.plan_files(con, files, renames, options)
         for table, plan in plans.items():
             columns = list(plan.names) + [c for c in contract_columns(table) if c not in plan.names]
+            load.forget_malformed_lines(con)
             con.execute(f"create temp table staged_{table} as {load.select_sql(plan, stamp, options)}")
             rows = con.execute(f"select count(*) from staged_{table}").fetchone()[0]
             if load.check_malformed_lines(con, plan, options):

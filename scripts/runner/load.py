@@ -8,8 +8,10 @@ columns is not dropped: it is loaded whole into `_raw_line`, with the
 parser's reason in `_load_error`, and staging rejects it as `malformed_row`.
 """
 
+import csv
+import gzip
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,12 +44,22 @@ class ReadOptions:
 
 
 @dataclass(frozen=True)
+class Dialect:
+    """How a CSV file is written, as DuckDB's sniffer detected it."""
+
+    delimiter: str
+    quote: str
+    escape: str
+
+
+@dataclass(frozen=True)
 class FilePlan:
     table: str
     path: Path
     kind: str
     header: list[str]
     names: list[str]
+    dialect: Dialect | None = field(default=None)
 
 
 def parse_renames(spec: str | None) -> dict[str, str]:
@@ -78,24 +90,29 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reader_sql(path: Path, kind: str, options: ReadOptions, keep_rejects: bool = False) -> str:
+def _reader_sql(path: Path, kind: str, options: ReadOptions, header: list[str] | None = None,
+                dialect: Dialect | None = None) -> str:
     if kind == "parquet":
         return f"(select columns(*)::varchar from read_parquet({_literal(str(path))}))"
-    # null_padding keeps short rows (staging rejects what they lack); strict
-    # RFC 4180 parsing unescapes doubled quotes, and a line it cannot split is
-    # set aside in the rejects table instead of failing the whole file.
     settings = ["header = true", "all_varchar = true", "null_padding = true",
                 f"encoding = {_literal(options.encoding)}"]
-    if keep_rejects:
-        settings += ["store_rejects = true", "ignore_errors = true",
-                     f"rejects_table = '{REJECTS_TABLE}'", f"rejects_scan = '{REJECTS_SCAN}'"]
+    if header is not None and dialect is not None:
+        # The columns are the header's, not the sniffer's guess (a ragged line in a small file can
+        # make it guess more): a line with extra fields or an unclosed quote is set aside in the
+        # rejects table, and strict RFC 4180 parsing unescapes doubled quotes.
+        columns = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in header)
+        settings = ["auto_detect = false", "header = true", "null_padding = true",
+                    f"encoding = {_literal(options.encoding)}", f"columns = {{{columns}}}",
+                    f"delim = {_literal(dialect.delimiter)}", f"quote = {_literal(dialect.quote)}",
+                    f"escape = {_literal(dialect.escape)}", "store_rejects = true", "ignore_errors = true",
+                    f"rejects_table = '{REJECTS_TABLE}'", f"rejects_scan = '{REJECTS_SCAN}'"]
+    elif options.delimiter:
+        settings.append(f"delim = {_literal(options.delimiter)}")
     if options.max_line_size:
         settings.append(f"max_line_size = {int(options.max_line_size)}")
     if options.serial:
         # DuckDB's parallel reader cannot pad rows of a file with newlines inside quoted fields.
         settings.append("parallel = false")
-    if options.delimiter:
-        settings.append(f"delim = {_literal(options.delimiter)}")
     return f"read_csv({_literal(str(path))}, {', '.join(settings)})"
 
 
@@ -117,12 +134,42 @@ def read_error(path: Path, kind: str, error: Exception, options: ReadOptions) ->
     return UserError(f"{path}: cannot be read as {kind.upper()} ({where}): {first_line}")
 
 
-def read_header(con: duckdb.DuckDBPyConnection, path: Path, kind: str, options: ReadOptions) -> list[str]:
+def read_header(con: duckdb.DuckDBPyConnection, path: Path, kind: str,
+                options: ReadOptions) -> tuple[list[str], Dialect | None]:
+    """The file's column names as its first line has them, and (CSV) its dialect."""
+    if kind == "parquet":
+        try:
+            described = con.execute(f"describe select * from {_reader_sql(path, kind, options)}").fetchall()
+        except duckdb.Error as error:
+            raise read_error(path, kind, error, options) from None
+        return [row[0] for row in described], None
+    sniff_options = [f"encoding = {_literal(options.encoding)}", "null_padding = true", "ignore_errors = true"]
+    if options.delimiter:
+        sniff_options.append(f"delim = {_literal(options.delimiter)}")
+    if options.max_line_size:
+        sniff_options.append(f"max_line_size = {int(options.max_line_size)}")
     try:
-        described = con.execute(f"describe select * from {_reader_sql(path, kind, options)}").fetchall()
+        delimiter, quote, escape = con.execute(
+            f"select Delimiter, Quote, Escape from sniff_csv({_literal(str(path))}, {', '.join(sniff_options)})"
+        ).fetchone()
     except duckdb.Error as error:
         raise read_error(path, kind, error, options) from None
-    return [row[0] for row in described]
+    # The sniffer says "(empty)" for a file without quotes: read it with RFC 4180's quote.
+    quote = quote if quote and len(quote) == 1 and quote != "\x00" else '"'
+    escape = escape if escape and len(escape) == 1 and escape != "\x00" else quote
+    dialect = Dialect(delimiter or ",", quote, escape)
+    python_encoding = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}[options.encoding]
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        # errors="replace": only the header is read here; a bad byte later is reported with its line.
+        with opener(path, "rt", encoding=python_encoding, errors="replace", newline="") as handle:
+            header = next(csv.reader(handle, delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: the header is not valid {options.encoding.upper()}; if the file is Latin-1 or "
+                        "Windows-1252, load it with --encoding latin-1 (or save it as UTF-8)") from None
+    except csv.Error as error:
+        raise UserError(f"{path}: cannot read the header line: {error}") from None
+    return header, dialect
 
 
 def check_columns(table: str, path: Path, header: list[str], renames: dict[str, str]) -> list[str]:
@@ -161,9 +208,9 @@ def plan_files(con, files: dict[str, Path], renames: dict[str, str], options: Re
     seen_headers: set[str] = set()
     for table, path in files.items():
         kind = _file_kind(path)
-        header = read_header(con, path, kind, options)
+        header, dialect = read_header(con, path, kind, options)
         seen_headers.update(normalize_column_name(h) for h in header)
-        plans[table] = FilePlan(table, path, kind, header, check_columns(table, path, header, renames))
+        plans[table] = FilePlan(table, path, kind, header, check_columns(table, path, header, renames), dialect)
     unused = sorted(set(renames) - seen_headers)
     if unused:
         raise UserError(f"--rename: no column named {', '.join(unused)} in "
@@ -243,7 +290,7 @@ def select_sql(plan: FilePlan, stamp: str, options: ReadOptions) -> str:
         f"select {', '.join(selected)}, timestamp '{stamp}' as _loaded_at, "
         f"{_literal(plan.path.name)} as _source_file, row_number() over () as _source_row, "
         "cast(null as varchar) as _load_error, cast(null as varchar) as _raw_line "
-        f"from {_reader_sql(plan.path, plan.kind, options, keep_rejects=plan.kind == 'csv')}"
+        f"from {_reader_sql(plan.path, plan.kind, options, plan.header, plan.dialect)}"
     )
 
 
@@ -258,6 +305,12 @@ def malformed_lines_sql(plan: FilePlan, stamp: str, first_row: int) -> str:
         f"from (select line, string_agg(distinct error_type, ', ' order by error_type) as error_types, "
         f"min(csv_line) as csv_line from {REJECTS_TABLE} group by line)"
     )
+
+
+def forget_malformed_lines(con) -> None:
+    """DuckDB adds each scan's rejects to the same tables: empty them before reading a file."""
+    con.execute(f"drop table if exists {REJECTS_TABLE}")
+    con.execute(f"drop table if exists {REJECTS_SCAN}")
 
 
 def check_malformed_lines(con, plan: FilePlan, options: ReadOptions) -> int:
@@ -285,6 +338,7 @@ def _load_one(con, plan: FilePlan, mode, stamp, options: ReadOptions) -> int:
             raise UserError(f"--loaded-at {stamp} is not after the latest load of raw.{table} ({latest}); "
                             "appended batches must be stamped later than what is already loaded")
     select = select_sql(plan, stamp, options)
+    forget_malformed_lines(con)
     try:
         if mode == "replace" or not exists:
             con.execute(f"create or replace table raw.{table} as {select}")

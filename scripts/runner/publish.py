@@ -39,9 +39,16 @@ def _replace_atomically(write, target: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    # DuckDB writes the Parquet file: pandas would need pyarrow, which the project does not install.
+    with duckdb.connect() as con:
+        con.register("export_frame", frame)
+        con.execute("copy export_frame to '" + str(path).replace("'", "''") + "' (format parquet)")
+
+
 def write_frame_atomically(frame: pd.DataFrame, target: Path) -> None:
     if target.suffix == ".parquet":
-        _replace_atomically(lambda path: frame.to_parquet(path, index=False), target)
+        _replace_atomically(lambda path: _write_parquet(frame, path), target)
     else:
         _replace_atomically(lambda path: frame.to_csv(path, index=False), target)
 

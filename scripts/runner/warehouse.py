@@ -23,17 +23,19 @@ def read_sql(query: str, target: str = "duckdb", params: list | None = None) -> 
         raise UserError(f"{path}: no warehouse here yet; run `leadscore load` and `leadscore build` first "
                         "(or point LEADSCORE_DUCKDB at your warehouse file)")
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            return con.execute(query, params or []).df()
-    except duckdb.CatalogException as error:
-        raise UserError(f"{path}: {_missing_relation(error)} is not there: the marts are not built yet; "
-                        "run `leadscore build`") from None
-    except duckdb.IOException as error:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
         text = str(error)
         if "lock" in text.lower():
             raise UserError(f"{path}: another process is writing the warehouse (a build?); try again when it "
                             "ends, or read the copy `build --reader-copy` publishes") from None
         raise UserError(f"{path}: not a DuckDB warehouse file ({text.strip().splitlines()[0]})") from None
+    try:
+        with con:
+            return con.execute(query, params or []).df()
+    except duckdb.CatalogException as error:
+        raise UserError(f"{path}: {_missing_relation(error)} is not there: the marts are not built yet; "
+                        "run `leadscore build`") from None
     except duckdb.Error as error:
         raise UserError(f"{path}: {str(error).strip().splitlines()[0]}") from None
 

@@ -58,6 +58,8 @@ def test_unusable_values_are_issues_and_the_lead_is_still_scored(dirty):
         ("X3", "created_at", "10/31/2026", "unparseable_timestamp"),  # month-first under date_order dmy
         ("X5", "created_at", "2026.10.05", "unparseable_timestamp"),
         ("X5", "updated_at", "2026.10.05", "unparseable_timestamp"),
+        # An event's unusable value is an issue too: the event still counts, without its duration.
+        ("X4", "duration_seconds", "not a number", "unparseable_number"),
     }
     scored = {row[0] for row in dirty.query("select lead_id from marts.lead_scores where scoring_model = 'b2b_default'")}
     assert scored == {"X1", "X2", "X3", "X4", "X5"}
