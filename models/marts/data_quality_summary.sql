@@ -58,8 +58,10 @@ raw_counts as (
             as accepted_rows,
         cast(coalesce(sum(case when is_current_version then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
             as current_rows,
-        cast(coalesce(sum(case when reject_reason is null and not is_current_version then 1 else 0 end), 0)
-            as {{ dbt.type_bigint() }}) as superseded_rows
+        cast(
+            coalesce(sum(case when reject_reason is null and not is_current_version then 1 else 0 end), 0)
+            as {{ dbt.type_bigint() }}
+        ) as superseded_rows
     from leads
     union all
     select
