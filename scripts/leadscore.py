@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
 
     def with_target(p):
         p.add_argument("--target", choices=TARGETS, default="duckdb", help="warehouse (default duckdb)")
+        p.add_argument("--verbose", action="store_true", help="print dbt's own log instead of a progress line "
+                       "(it always goes to logs/dbt.log)")
         return p
 
     g = sub.add_parser("generate", help="write deterministic synthetic leads, events and conversions")

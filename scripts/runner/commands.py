@@ -1,12 +1,16 @@
 """The runner's commands. Each returns a process exit code."""
 
-from . import dbt_build, generate, load, publish, report, validate
+import os
+
+from . import dbt_build, generate, hints, load, publish, report, validate
 from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path, reports_dir
 from .warehouse import read_sql
 
 
 def run(args) -> int:
+    if getattr(args, "verbose", False):
+        os.environ["LEADSCORE_VERBOSE"] = "1"
     handler = {
         "generate": cmd_generate, "load": cmd_load, "build": cmd_build, "validate": cmd_validate,
         "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo,
@@ -84,6 +88,8 @@ def print_summary(target: str) -> None:
               f"average score {float(row.average_score):.1f}")
         model_stages = stages[stages.scoring_model == row.scoring_model]
         print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
+    for line in hints.build_hints(target):
+        print(line)
     for row in quality.itertuples():
         duplicates = f" ({row.duplicate_rows:,} of them repeats of rows already loaded)" if row.duplicate_rows else ""
         print(f"raw {row.source_table}: {row.raw_rows:,} rows = {row.accepted_rows:,} accepted "

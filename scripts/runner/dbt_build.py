@@ -1,8 +1,17 @@
-"""Run dbt in-process through dbtRunner (no shelling out)."""
+"""Run dbt in-process through dbtRunner (no shelling out).
+
+Quiet by default: dbt's own log goes to its log file (named in the summary),
+and the terminal shows one progress line per phase (seeds, models, tests)
+with counts and elapsed time. `--verbose` (or LEADSCORE_VERBOSE=1) shows
+dbt's log as dbt prints it.
+"""
 
 import gc
 import json
 import os
+import re
+import sys
+import time
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner
@@ -12,9 +21,16 @@ from .paths import PROJECT_DIR, duckdb_path
 
 
 def dbt_environment(target: str) -> None:
-    """Point dbt at this project's profile and warehouse."""
-    os.environ["LEADSCORE_TARGET"] = target
-    if target == "duckdb":
+    """Point dbt at this project's profile and warehouse.
+
+    Variables are set only where plain `dbt` would resolve something else, so
+    the profile dbt renders is the same for both and switching between the
+    runner and `dbt build` keeps dbt's partial parse (a changed profile forces a
+    full re-parse).
+    """
+    if target != "duckdb" or "LEADSCORE_TARGET" in os.environ:
+        os.environ["LEADSCORE_TARGET"] = target
+    if target == "duckdb" and ("LEADSCORE_DUCKDB" in os.environ or Path.cwd().resolve() != PROJECT_DIR):
         os.environ["LEADSCORE_DUCKDB"] = str(duckdb_path())
     if target == "spark":
         from .engines import spark_warehouse
@@ -23,22 +39,95 @@ def dbt_environment(target: str) -> None:
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
+def verbose() -> bool:
+    return os.environ.get("LEADSCORE_VERBOSE", "") not in ("", "0")
+
+
+def log_file(project_dir=None) -> Path:
+    """Where dbt writes its full log: DBT_LOG_PATH, else logs/ in the project."""
+    folder = os.environ.get("DBT_LOG_PATH") or str(Path(project_dir or PROJECT_DIR) / "logs")
+    return Path(folder) / "dbt.log"
+
+
+# The phases a build shows, and the words of dbt's "Found ..." line that count them.
+PHASES = (("seeds", ("seed",), ("seeds",)), ("models", ("model",), ("models",)),
+          ("tests", ("test", "unit_test"), ("data tests", "unit tests")))
+
+
+class Progress:
+    """One line per phase: a line redrawn in place on a terminal, the final counts when piped."""
+
+    def __init__(self, label: str, out=None):
+        self.label = label
+        self.out = out or sys.stdout
+        self.terminal = self.out.isatty()
+        self.started = time.monotonic()
+        self.totals = {name: 0 for name, _, _ in PHASES}
+        self.done = {name: 0 for name, _, _ in PHASES}
+        self.failed = {name: 0 for name, _, _ in PHASES}
+
+    def __call__(self, message) -> None:
+        name = message.info.name
+        if name == "FoundStats":
+            for phase, _, words in PHASES:
+                self.totals[phase] = sum(int(n) for word in words
+                                         for n in re.findall(rf"(\d+) {word}\b", message.data.stat_line))
+        elif name == "NodeFinished":
+            node = message.data.node_info
+            for phase, kinds, _ in PHASES:
+                if node.resource_type in kinds:
+                    self.done[phase] += 1
+                    if node.node_status in ("error", "fail", "runtime error", "runtimeerror"):
+                        self.failed[phase] += 1
+                    if self.terminal:
+                        self._draw()
+
+    def _line(self) -> str:
+        parts = []
+        for phase, _, _ in PHASES:
+            if self.totals[phase]:
+                failed = f" ({self.failed[phase]} failed)" if self.failed[phase] else ""
+                parts.append(f"{phase} {self.done[phase]}/{self.totals[phase]}{failed}")
+        return f"{self.label}: {', '.join(parts)}  {time.monotonic() - self.started:.1f}s"
+
+    def _draw(self) -> None:
+        self.out.write("\r\033[K" + self._line())
+        self.out.flush()
+
+    def finish(self) -> None:
+        if self.terminal:
+            self.out.write("\r\033[K")
+        print(self._line(), file=self.out)
+
+
 def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
-            extra_args: list[str] | None = None, project_dir=None):
+            extra_args: list[str] | None = None, project_dir=None, label: str | None = None):
     """Invoke one dbt command; return (success, results)."""
     dbt_environment(target)
     args = [
         command,
         "--project-dir", str(project_dir or PROJECT_DIR),
         "--profiles-dir", str(project_dir or PROJECT_DIR),
-        "--target", target,
     ]
+    # dbt hashes the --target flag into its partial-parse check: the profile's
+    # default target is duckdb, so plain `dbt build` and the runner agree.
+    if target != "duckdb":
+        args += ["--target", target]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
+    progress = None
+    if verbose():
+        # dbt's log as dbt prints it; colour only on a terminal.
+        args += [] if sys.stdout.isatty() else ["--no-use-colors"]
+    else:
+        progress = Progress(label or f"dbt {command}")
+        args += ["--log-level", "none", "--log-level-file", "debug"]
     args += extra_args or []
     try:
-        result = dbtRunner().invoke(args)
+        result = dbtRunner(callbacks=[progress] if progress else []).invoke(args)
     finally:
+        if progress:
+            progress.finish()
         if target == "duckdb":
             _release_duckdb()
     if result.exception is not None:
@@ -59,13 +148,15 @@ def _release_duckdb() -> None:
 
 
 def failures(results) -> list[str]:
-    """One line per failed or erroring dbt node."""
+    """One entry per failed or erroring dbt node: the node, then its message in full."""
     lines = []
     for node_result in getattr(results, "results", None) or []:
         status = str(node_result.status).lower()
         if status in ("error", "fail", "runtimeerror"):
             message = _first_line(node_result.message or "")
-            lines.append(f"{status}: {node_result.node.resource_type} {node_result.node.name}: {message}")
+            full = str(node_result.message or "").strip()
+            detail = "" if full == message else "\n      " + "\n      ".join(full.splitlines())
+            lines.append(f"{status}: {node_result.node.resource_type} {node_result.node.name}: {message}{detail}")
     return lines
 
 
@@ -130,5 +221,7 @@ def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool =
     success, results = run_dbt("build", target, dbt_vars, extra, project_dir=project_dir)
     problems = failures(results)
     if not success and not problems:
-        problems = ["dbt build did not succeed (see the log above)"]
+        problems = [f"dbt build did not succeed (see {'the log above' if verbose() else log_file(project_dir)})"]
+    if not verbose():
+        print(f"dbt log: {log_file(project_dir)}")
     return problems

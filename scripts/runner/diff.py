@@ -14,6 +14,7 @@ import duckdb
 
 from . import dbt_build
 from .errors import UserError
+from .metrics import ranking_quality
 from .paths import PROJECT_DIR, duckdb_path
 
 SCRATCH_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
@@ -99,15 +100,19 @@ def report(current: Path, candidate: Path, top: int, out=print) -> None:
         ).fetchall():
             out(f"  {row[0]}: {row[1]} -> {row[2]}: {row[3]:,}")
         out(f"\n== biggest movers (top {top}) ==")
+        # Ties in the size of the change: stage changes first, then the leads that end highest.
         movers = con.execute(
             "select scoring_model, lead_id, score_before, score_after, score_change, stage_before, stage_after "
-            "from compared where score_change <> 0 order by abs(score_change) desc, scoring_model, lead_id limit ?",
+            "from compared where score_change <> 0 order by abs(score_change) desc, "
+            "(stage_before is distinct from stage_after) desc, score_after desc nulls last, scoring_model, lead_id "
+            "limit ?",
             [top],
         ).fetchall()
         for m in movers:
             out(f"  {m[0]} {m[1]}: {m[2]} -> {m[3]} ({m[4]:+.2f}), {m[5]} -> {m[6]}")
         if not movers:
             out("  no score changes")
+        report_ranking(con, out)
         out("\n== stage counts: before -> after ==")
         for row in con.execute(
             "select scoring_model, stage, count(*) filter (where side = 'before'), count(*) filter (where side = 'after') "
@@ -116,6 +121,38 @@ def report(current: Path, candidate: Path, top: int, out=print) -> None:
             "where stage is not null group by all order by 1, 2"
         ).fetchall():
             out(f"  {row[0]} {row[1]}: {row[2]:,} -> {row[3]:,}")
+
+
+def report_ranking(con, out=print) -> None:
+    """AUC and lift at the MQL threshold of current and candidate rules, per scoring model."""
+    figures = {}
+    for side, catalog in (("current", "current_marts"), ("candidate", "candidate_marts")):
+        con.execute(f"create or replace temp view {side}_scores as select scoring_model, score, "
+                    f"case when converted_at is not null then 1 else 0 end as converted from {catalog}.marts.lead_scores")
+        con.execute(f"create or replace temp view {side}_thresholds as select trim(scoring_model) as scoring_model, "
+                    f"min(cast(min_score as double)) as min_score from {catalog}.rules.stage_thresholds "
+                    "where lower(trim(stage)) = 'mql' group by 1")
+        figures[side] = ranking_quality(con, f"{side}_scores", f"{side}_thresholds")
+    out("\n== ranking of converted leads: current -> candidate ==")
+    out("  (on the scores as of the build date, which include activity after a conversion: an optimistic"
+        " figure, not a point-in-time backtest)")
+    for model in sorted(set(figures["current"]) | set(figures["candidate"])):
+        before, after = figures["current"].get(model, {}), figures["candidate"].get(model, {})
+        if not (before.get("conversions") or after.get("conversions")):
+            out(f"  {model}: no converted leads to rank")
+            continue
+        out(f"  {model}: AUC {_figure(before.get('auc'))} -> {_figure(after.get('auc'))}, "
+            f"lift at the MQL threshold {_figure(before.get('lift'), 'x')} -> {_figure(after.get('lift'), 'x')} "
+            f"({before.get('conversions', 0):,} converted of {before.get('leads', 0):,} leads)")
+        if before.get("auc") is not None and after.get("auc") is not None:
+            verdict = ("ranks converted leads better" if after["auc"] > before["auc"] + 0.005 else
+                       "ranks converted leads worse" if after["auc"] < before["auc"] - 0.005 else
+                       "ranks converted leads about the same")
+            out(f"    the candidate {verdict}")
+
+
+def _figure(value, unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:.3f}{unit}"
 
 
 def _literal(path: Path) -> str:

@@ -193,11 +193,51 @@ def check_columns(table: str, path: Path, header: list[str], renames: dict[str, 
         hint = ""
         if len(header) == 1 and any(sep in header[0] for sep in ";|\t,"):
             hint = f" (the header was read as one column '{header[0]}': is the delimiter right? try --delimiter)"
+        else:
+            guesses = rename_suggestions(missing, [n for n in names if n not in contract_columns(table)])
+            if guesses:
+                hint = "; if those are yours under other names, try --rename " + ",".join(
+                    f"{source}:{target}" for target, source in guesses.items())
         raise UserError(
             f"{path}: missing required {table} column(s) {', '.join(missing)}; "
             f"found {', '.join(names)}{hint}"
         )
     return names
+
+
+# What a column a file lacks is likely called there instead, by the shape of its name.
+_LOOKS_LIKE = {
+    "lead_id": re.compile(r"(^|_)(lead|mql|contact|person|prospect|customer)(_id)?$|_id$|^id$"),
+    "event_id": re.compile(r"(^|_)(event|activity|interaction)(_id)?$|_id$|^id$"),
+    "event_type": re.compile(r"(^|_)(event|activity|action|interaction)?_?(type|name|kind)$"),
+    "occurred_at": re.compile(r"(date|time|timestamp|_at|_on)$"),
+    "converted_at": re.compile(r"(date|time|timestamp|_at|_on)$"),
+}
+
+
+def rename_suggestions(missing: list[str], candidates: list[str]) -> dict[str, str]:
+    """{missing contract column: the file's column that likely holds it}, each candidate used once."""
+    guesses: dict[str, str] = {}
+    for target in missing:
+        pattern = _LOOKS_LIKE.get(target)
+        # A name that says what it is (mql_id, won_date) before a generic one (seller_id).
+        ranked = sorted((c for c in candidates if pattern and pattern.search(c) and c not in guesses.values()),
+                        key=lambda c: (not re.search(r"(lead|mql|contact|event|won|convert|occur|type)", c), c))
+        if ranked:
+            guesses[target] = ranked[0]
+    return guesses
+
+
+def extra_columns_note(plan: FilePlan) -> str | None:
+    """Columns of an events or conversions file that nothing reads: said once, with what to do."""
+    if plan.table == "leads":
+        return None
+    extra = [n for n in plan.names if n not in contract_columns(plan.table)]
+    if not extra:
+        return None
+    return (f"note: {plan.path.name}: {len(extra)} column(s) no rule reads in a {plan.table} file "
+            f"({', '.join(extra)}); they are kept in raw.{plan.table}. To score one, put it in the leads file, "
+            "where every column is a lead attribute fit rules can read")
 
 
 def plan_files(con, files: dict[str, Path], renames: dict[str, str], options: ReadOptions) -> dict[str, FilePlan]:
@@ -252,6 +292,10 @@ def _load_all(database, files, mode, renames, options: ReadOptions, stamp, progr
     counts: dict[str, int] = {}
     with connect(database) as con:
         plans = plan_files(con, files, renames, options)
+        for plan in plans.values():
+            note = extra_columns_note(plan)
+            if note:
+                progress(note)
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")

@@ -44,16 +44,28 @@ def _save(figure, path: Path) -> Path:
     return path
 
 
+FLAT_NOTE = "every lead has the same score:\nthe rules find nothing to score\nin this data (see the build's hints)"
+
+
+def _note_if_flat(axis, values) -> None:
+    """A chart of one bar says why."""
+    if len(values) and float(values.max()) - float(values.min()) < 1.0:
+        axis.text(0.5, 0.5, FLAT_NOTE, transform=axis.transAxes, ha="center", va="center", fontsize=10,
+                  color="#444444", bbox={"facecolor": "white", "edgecolor": "#999999"})
+
+
 def _score_distribution(scores, thresholds, models, path: Path) -> Path:
-    figure, axes = _panels(models, "Score distribution (dashed: stage thresholds)")
+    figure, axes = _panels(models, "Score distribution (dashed: stage thresholds; log scale: few leads score high)")
     for axis, model in zip(axes, models, strict=False):
-        axis.hist(scores.loc[scores.scoring_model == model, "score"], bins=range(0, 105, 5), color="#4C72B0")
+        values = scores.loc[scores.scoring_model == model, "score"]
+        axis.hist(values, bins=range(0, 105, 5), color="#4C72B0")
         for row in thresholds[thresholds.scoring_model == model].itertuples():
             minimum = float(row.min_score)
             if minimum > 0:
                 axis.axvline(minimum, color="#C44E52", linestyle="--")
                 axis.text(minimum + 1, axis.get_ylim()[1] * 0.9, row.stage.strip(), color="#C44E52")
-        axis.set(title=model, xlabel="score", ylabel="leads", yscale="log")
+        axis.set(title=model, xlabel="score", ylabel="leads (log scale)", yscale="log")
+        _note_if_flat(axis, values)
     return _save(figure, path)
 
 
@@ -63,12 +75,14 @@ def _funnel(stages, models, path: Path) -> Path:
         rows = stages[stages.scoring_model == model].sort_values("stage_rank")
         bars = axis.barh(rows["stage"], rows["leads"], color="#55A868")
         axis.bar_label(bars, labels=[f"{n:,}" for n in rows["leads"]], padding=3)
-        axis.set(title=model, xlabel="leads", xscale="log")
+        # A linear axis: the labels carry the counts, so small stages stay readable.
+        axis.set(title=model, xlabel="leads")
+        axis.set_xlim(0, float(rows["leads"].max()) * 1.25 if len(rows) else 1)
     return _save(figure, path)
 
 
 def _conversion_by_band(bands, models, path: Path) -> Path:
-    figure, axes = _panels(models, "Conversion (customers / leads) by score band")
+    figure, axes = _panels(models, "Conversion (customers / leads) by score band, on current scores")
     for axis, model in zip(axes, models, strict=False):
         rows = bands[bands.scoring_model == model].copy()
         rows["floor"] = rows["score_band"].str.split("-").str[0].astype(int)
@@ -77,4 +91,6 @@ def _conversion_by_band(bands, models, path: Path) -> Path:
         bars = axis.bar(rows["score_band"], rates, color="#8172B2")
         axis.bar_label(bars, labels=[f"{r:.0f}%\n(n={n:,})" for r, n in zip(rates, rows["leads"], strict=True)])
         axis.set(title=model, xlabel="score band", ylabel="converted, %", ylim=(0, max(rates.max() * 1.3, 1)))
+        if len(rows) == 1:
+            _note_if_flat(axis, rows["floor"])
     return _save(figure, path)

@@ -8,6 +8,7 @@ live in dbt_project.yml under `vars: validation:`.
 
 import logging
 import os
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -174,6 +175,7 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    started = time.monotonic()
     config = settings(max_reject_share)
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("great_expectations"):
@@ -187,7 +189,8 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
             continue
         frame = read_sql(spec.query, target)
         if frame.empty and spec.name in ("stage_mix", "engagement_collapse"):
-            out(f"{spec.name}: skipped (fewer than {config['min_leads_for_stage_mix']} leads per scoring model)")
+            which = "leads with events" if spec.name == "engagement_collapse" else "leads"
+            out(f"{spec.name}: skipped (fewer than {config['min_leads_for_stage_mix']} {which} per scoring model)")
             continue
         result = run_suite(context, spec, frame)
         failed = [r for r in result.results if not r.success]
@@ -205,5 +208,6 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
         if failed and spec.name in ("data_quality_summary", "stage_mix", "engagement_collapse"):
             # Small summary tables: show all of it, observed against expected.
             out("\n".join("       " + line for line in frame.to_string(index=False).splitlines()))
-    out("validation passed" if all_passed else "validation FAILED: the marts should not be synced")
+    elapsed = f" ({time.monotonic() - started:.1f}s)"
+    out(("validation passed" if all_passed else "validation FAILED: the marts should not be synced") + elapsed)
     return all_passed
