@@ -56,15 +56,21 @@ def diff_rules(rules_dir: Path, target: str = "duckdb", top: int = 10, out=print
         candidate = Path(scratch) / "candidate.duckdb"
         shutil.copy(current, candidate)
         out(f"scoring with candidate {', '.join(p.name for p in files)} as of {as_of} (marts untouched)")
-        previous = os.environ.get("LEADSCORE_DUCKDB")
-        os.environ["LEADSCORE_DUCKDB"] = str(candidate)
+        # The scratch build has its own warehouse and target folder, so the real
+        # project's partial parse (target/) is left as the last real build made it;
+        # its log goes to the project's log file, which outlives the scratch copy.
+        scratch_environment = {"LEADSCORE_DUCKDB": str(candidate), "DBT_TARGET_PATH": str(Path(scratch) / "target"),
+                               "DBT_LOG_PATH": str(dbt_build.log_file().parent)}
+        previous = {name: os.environ.get(name) for name in scratch_environment}
+        os.environ.update(scratch_environment)
         try:
             problems = dbt_build.build("duckdb", as_of=as_of, project_dir=project, full_refresh=True)
         finally:
-            if previous is None:
-                os.environ.pop("LEADSCORE_DUCKDB", None)
-            else:
-                os.environ["LEADSCORE_DUCKDB"] = previous
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         if problems:
             out(f"\ncandidate rules do not build: {len(problems)} problem(s)")
             for line in problems:

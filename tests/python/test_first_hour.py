@@ -110,6 +110,7 @@ def test_plain_dbt_after_the_runner_keeps_the_partial_parse(generated):
     import subprocess
     import sys
 
+    generated.run("build", "--skip-validation")
     dbt = Path(sys.executable).parent / "dbt"
     completed = subprocess.run([str(dbt), "parse", "--profiles-dir", str(PROJECT_DIR), "--project-dir", str(PROJECT_DIR)],
                                cwd=PROJECT_DIR, env=generated.env, capture_output=True, text=True, timeout=300)
