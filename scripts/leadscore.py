@@ -5,6 +5,7 @@
 """
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     e = with_target(sub.add_parser("export", help="write scores and stages to CSV or Parquet for a CRM sync"))
     e.add_argument("--out", type=Path, required=True, help="output file (.csv or .parquet)")
     e.add_argument("--scoring-model", help="only this scoring model")
+    e.add_argument("--allow-unvalidated", action="store_true", help="export even if the marts' build failed "
+                   "validation or was not validated")
 
     r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band"))
     r.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
@@ -105,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped reading: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

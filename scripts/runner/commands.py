@@ -2,7 +2,7 @@
 
 import os
 
-from . import dbt_build, generate, hints, load, publish, report, validate
+from . import dbt_build, gate, generate, hints, load, publish, report, validate
 from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path, reports_dir
 from .warehouse import read_sql
@@ -107,9 +107,11 @@ def cmd_export(args) -> int:
                           args.target)["scoring_model"])
     if not known:
         raise UserError("marts.lead_scores is empty: nothing to export (is a scoring model active in "
-                        "seeds/scoring_models.csv, and did `leadscore build` pass?)")
+                        "seeds/scoring_models.csv, and did `python scripts/leadscore.py build` pass?)")
     if args.scoring_model and args.scoring_model not in known:
         raise UserError(f"--scoring-model '{args.scoring_model}' has no scores; scored models: {', '.join(known)}")
+    if not args.allow_unvalidated:
+        gate.check_exportable(args.target)
     # One query over one table: lead_scores carries the stage, so the rows
     # exported are one build's, never a mix of two.
     where, params = ("where scoring_model = ?", [args.scoring_model]) if args.scoring_model else ("", [])

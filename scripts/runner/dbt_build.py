@@ -65,6 +65,7 @@ class Progress:
         self.totals = {name: 0 for name, _, _ in PHASES}
         self.done = {name: 0 for name, _, _ in PHASES}
         self.failed = {name: 0 for name, _, _ in PHASES}
+        self.skipped = {name: 0 for name, _, _ in PHASES}
 
     def __call__(self, message) -> None:
         name = message.info.name
@@ -79,6 +80,8 @@ class Progress:
                     self.done[phase] += 1
                     if node.node_status in ("error", "fail", "runtime error", "runtimeerror"):
                         self.failed[phase] += 1
+                    elif node.node_status == "skipped":
+                        self.skipped[phase] += 1
                     if self.terminal:
                         self._draw()
 
@@ -86,8 +89,10 @@ class Progress:
         parts = []
         for phase, _, _ in PHASES:
             if self.totals[phase]:
-                failed = f" ({self.failed[phase]} failed)" if self.failed[phase] else ""
-                parts.append(f"{phase} {self.done[phase]}/{self.totals[phase]}{failed}")
+                problems = [f"{n} {word}" for n, word in ((self.failed[phase], "failed"), (self.skipped[phase], "skipped"))
+                            if n]
+                note = f" ({', '.join(problems)})" if problems else ""
+                parts.append(f"{phase} {self.done[phase]}/{self.totals[phase]}{note}")
         return f"{self.label}: {', '.join(parts)}  {time.monotonic() - self.started:.1f}s"
 
     def _draw(self) -> None:
@@ -154,8 +159,12 @@ def failures(results) -> list[str]:
         status = str(node_result.status).lower()
         if status in ("error", "fail", "runtimeerror"):
             message = _first_line(node_result.message or "")
-            full = str(node_result.message or "").strip()
-            detail = "" if full == message else "\n      " + "\n      ".join(full.splitlines())
+            # The rest of dbt's message (the SQL error's context), without repeating the first line.
+            rest = [line.rstrip() for line in str(node_result.message or "").strip().splitlines()
+                    if line.strip() and line.strip() != message
+                    and not line.strip().lower().startswith(("compilation error in", "runtime error in",
+                                                             "database error in"))]
+            detail = "".join("\n      " + line for line in rest)
             lines.append(f"{status}: {node_result.node.resource_type} {node_result.node.name}: {message}{detail}")
     return lines
 
@@ -171,7 +180,8 @@ def _first_line(message) -> str:
 
 def check_raw_is_loaded(target: str) -> None:
     """Before dbt runs: a build with nothing loaded says so, not an engine's parser error."""
-    hint = f"no raw data loaded yet; run `leadscore load --leads FILE [--events FILE]{_target_flag(target)}` first"
+    hint = ("no raw data loaded yet; run "
+            f"`python scripts/leadscore.py load --leads FILE [--events FILE]{_target_flag(target)}` first")
     if target == "duckdb":
         path = duckdb_path()
         if not path.exists():

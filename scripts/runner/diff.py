@@ -55,7 +55,9 @@ def diff_rules(rules_dir: Path, target: str = "duckdb", top: int = 10, out=print
             shutil.copy(path, project / "seeds" / path.name)
         candidate = Path(scratch) / "candidate.duckdb"
         shutil.copy(current, candidate)
-        out(f"scoring with candidate {', '.join(p.name for p in files)} as of {as_of} (marts untouched)")
+        changed = [p.name for p in files if p.read_bytes() != (PROJECT_DIR / "seeds" / p.name).read_bytes()]
+        out(f"scoring with candidate {', '.join(changed) or '(no seed differs from the shipped one)'} "
+            f"as of {as_of} (marts untouched)")
         # The scratch build has its own warehouse and target folder, so the real
         # project's partial parse (target/) is left as the last real build made it;
         # its log goes to the project's log file, which outlives the scratch copy.
@@ -109,7 +111,8 @@ def report(current: Path, candidate: Path, top: int, out=print) -> None:
         # Ties in the size of the change: stage changes first, then the leads that end highest.
         movers = con.execute(
             "select scoring_model, lead_id, score_before, score_after, score_change, stage_before, stage_after "
-            "from compared where score_change <> 0 order by abs(score_change) desc, "
+            "from compared where score_change <> 0 or stage_before is distinct from stage_after "
+            "order by abs(score_change) desc, "
             "(stage_before is distinct from stage_after) desc, score_after desc nulls last, scoring_model, lead_id "
             "limit ?",
             [top],
@@ -117,7 +120,7 @@ def report(current: Path, candidate: Path, top: int, out=print) -> None:
         for m in movers:
             out(f"  {m[0]} {m[1]}: {m[2]} -> {m[3]} ({m[4]:+.2f}), {m[5]} -> {m[6]}")
         if not movers:
-            out("  no score changes")
+            out("  no score or stage changes")
         report_ranking(con, out)
         out("\n== stage counts: before -> after ==")
         for row in con.execute(
@@ -154,7 +157,12 @@ def report_ranking(con, out=print) -> None:
             verdict = ("ranks converted leads better" if after["auc"] > before["auc"] + 0.005 else
                        "ranks converted leads worse" if after["auc"] < before["auc"] - 0.005 else
                        "ranks converted leads about the same")
-            out(f"    the candidate {verdict}")
+            out(f"    the candidate {verdict} (AUC)")
+        lifts = before.get("lift"), after.get("lift")
+        if None not in lifts and abs(lifts[1] - lifts[0]) > 0.1 * lifts[0]:
+            direction = "more" if lifts[1] > lifts[0] else "less"
+            out(f"    its MQLs convert {direction} often: {after.get('leads_at_or_above', 0):,} leads at or above the "
+                f"MQL threshold, against {before.get('leads_at_or_above', 0):,} now")
 
 
 def _figure(value, unit: str = "") -> str:

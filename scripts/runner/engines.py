@@ -234,7 +234,7 @@ def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.D
                 return pd.DataFrame(cursor.fetchall(), columns=columns)
         except psycopg2.errors.UndefinedTable as error:
             raise UserError(f"postgres: {str(error).strip().splitlines()[0]}: the marts are not built yet; "
-                            "run `leadscore build --target postgres`") from None
+                            "run `python scripts/leadscore.py build --target postgres`") from None
         finally:
             connection.close()
     if target == "spark":
@@ -248,4 +248,25 @@ def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.D
             return spark_session().sql(query, args=named or None).toPandas()
         except AnalysisException as error:
             raise UserError(f"spark: {str(error).strip().splitlines()[0]}") from None
+    raise UserError(f"unknown target '{target}'")
+
+
+def execute_engine(statements: list[tuple[str, list]], target: str) -> None:
+    if target == "postgres":
+        connection = pg_connect()
+        try:
+            with connection, connection.cursor() as cursor:  # one transaction
+                for statement, params in statements:
+                    cursor.execute(statement.replace("?", "%s"), params or None)
+        finally:
+            connection.close()
+        return
+    if target == "spark":
+        spark = spark_session()
+        for statement, params in statements:
+            named = {f"p{i}": value for i, value in enumerate(params or [])}
+            for name in named:
+                statement = statement.replace("?", f":{name}", 1)
+            spark.sql(statement, args=named or None)
+        return
     raise UserError(f"unknown target '{target}'")

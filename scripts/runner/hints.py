@@ -58,7 +58,7 @@ def build_hints(target: str) -> list[str]:
             lines.append(f"{model} gives all {row.leads:,} leads the same score ({float(row.low):.1f}): "
                          "its rules find nothing to score in this data")
         if empty:
-            lines.append(f"{model} reads lead column(s) your data leaves empty: {_listed(empty)} "
+            lines.append(f"{model} reads lead column(s) your data does not fill: {_listed(empty)} "
                          "(load them, mapping your names with --rename yours:theirs)")
         if absent:
             lines.append(f"{model} scores event type(s) no loaded event has: {_listed(absent)}")
@@ -72,7 +72,7 @@ def build_hints(target: str) -> list[str]:
         available = [c for c in columns_with_values(target) if c not in read and c not in IDENTITY_COLUMNS]
         have = f" ({_listed(available)})" if available else ""
         hints.append(f"  or write rules for the columns you have{have} (README: Write your own rules), and try them "
-                     "with `leadscore diff --rules DIR`")
+                     "with `python scripts/leadscore.py diff --rules DIR`")
     return hints
 
 

@@ -290,18 +290,20 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
 
 def _load_all(database, files, mode, renames, options: ReadOptions, stamp, progress) -> dict[str, int]:
     counts: dict[str, int] = {}
+    # Files are checked on a connection of their own: a file refused leaves no warehouse file behind.
+    with duckdb.connect() as probe:
+        plans = plan_files(probe, files, renames, options)
+    for plan in plans.values():
+        note = extra_columns_note(plan)
+        if note:
+            progress(note)
     with connect(database) as con:
-        plans = plan_files(con, files, renames, options)
-        for plan in plans.values():
-            note = extra_columns_note(plan)
-            if note:
-                progress(note)
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
             for table, plan in plans.items():
                 progress(f"loading {plan.path} -> raw.{table} ({mode})")
-                counts[table] = _load_one(con, plan, mode, stamp, options)
+                counts[table] = _load_one(con, plan, mode, stamp, options, progress)
             for table in REQUIRED_COLUMNS:
                 # Replace swaps the whole raw data set: a table with no file becomes empty, never stale.
                 _ensure_table(con, table, replace=(mode == "replace" and table not in plans))
@@ -369,7 +371,7 @@ def check_malformed_lines(con, plan: FilePlan, options: ReadOptions) -> int:
     return con.execute(f"select count(distinct line) from {REJECTS_TABLE}").fetchone()[0]
 
 
-def _load_one(con, plan: FilePlan, mode, stamp, options: ReadOptions) -> int:
+def _load_one(con, plan: FilePlan, mode, stamp, options: ReadOptions, progress=print) -> int:
     table = plan.table
     missing = [c for c in contract_columns(table) if c not in plan.names]
     exists = con.execute(
@@ -399,6 +401,8 @@ def _load_one(con, plan: FilePlan, mode, stamp, options: ReadOptions) -> int:
         raise read_error(plan.path, plan.kind, error, options) from None
     if check_malformed_lines(con, plan, options):
         added = con.execute(f"insert into raw.{table} by name {malformed_lines_sql(plan, stamp, loaded)}").fetchone()[0]
+        progress(f"note: {plan.path.name}: {added:,} line(s) do not split into the header's columns; they are kept "
+                 "whole and rejected as malformed_row (marts.data_quality_rejects after build)")
         loaded += added
     return loaded
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import yaml
 
+from . import gate
 from .paths import PROJECT_DIR
 from .warehouse import read_sql
 
@@ -183,8 +184,10 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     all_passed = True
+    failed_checks: list[str] = []
+    specs = suites(target, config)
     out("\n== validation (Great Expectations) ==")
-    for spec in suites(target, config):
+    for spec in specs:
         if not spec.expectations:
             continue
         frame = read_sql(spec.query, target)
@@ -198,6 +201,7 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
         out(f"{spec.name}: {passed} of {len(result.results)} expectations passed ({len(frame):,} rows)")
         for check in failed:
             all_passed = False
+            failed_checks.append(describe(check.expectation_config))
             details = check.result or {}
             examples = details.get("partial_unexpected_list", [])[:EXAMPLES]
             observed = details.get("unexpected_count", "?")
@@ -208,6 +212,8 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
         if failed and spec.name in ("data_quality_summary", "stage_mix", "engagement_collapse"):
             # Small summary tables: show all of it, observed against expected.
             out("\n".join("       " + line for line in frame.to_string(index=False).splitlines()))
+    # export reads this: marts whose build failed validation are not synced.
+    gate.record_validation(target, all_passed, failed_checks)
     elapsed = f" ({time.monotonic() - started:.1f}s)"
     out(("validation passed" if all_passed else "validation FAILED: the marts should not be synced") + elapsed)
     return all_passed

@@ -20,7 +20,7 @@ def read_sql(query: str, target: str = "duckdb", params: list | None = None) -> 
         return read_sql_engine(query, target, params)
     path = duckdb_path()
     if not path.exists():
-        raise UserError(f"{path}: no warehouse here yet; run `leadscore load` and `leadscore build` first "
+        raise UserError(f"{path}: no warehouse here yet; run `python scripts/leadscore.py load`, then `build` "
                         "(or point LEADSCORE_DUCKDB at your warehouse file)")
     try:
         con = duckdb.connect(str(path), read_only=True)
@@ -29,13 +29,14 @@ def read_sql(query: str, target: str = "duckdb", params: list | None = None) -> 
         if "lock" in text.lower():
             raise UserError(f"{path}: another process is writing the warehouse (a build?); try again when it "
                             "ends, or read the copy `build --reader-copy` publishes") from None
-        raise UserError(f"{path}: not a DuckDB warehouse file ({text.strip().splitlines()[0]})") from None
+        raise UserError(f"{path}: not a DuckDB warehouse file (or one this DuckDB cannot open); point "
+                        "LEADSCORE_DUCKDB at the warehouse `load` made") from None
     try:
         with con:
             return con.execute(query, params or []).df()
     except duckdb.CatalogException as error:
-        raise UserError(f"{path}: {_missing_relation(error)} is not there: the marts are not built yet; "
-                        "run `leadscore build`") from None
+        raise UserError(f"{path}: the project is not built yet ({_missing_relation(error)} is missing); "
+                        "run `python scripts/leadscore.py build`") from None
     except duckdb.Error as error:
         raise UserError(f"{path}: {str(error).strip().splitlines()[0]}") from None
 
@@ -46,3 +47,19 @@ def _missing_relation(error: Exception) -> str:
         if marker in first:
             return first.split(marker, 1)[1].split(" ", 1)[0]
     return "a table the query reads"
+
+
+def execute(statements: list[tuple[str, list]], target: str = "duckdb") -> None:
+    """Run write statements (with `?` parameters) in one transaction where the engine has one."""
+    if target == "duckdb":
+        from .load import connect
+
+        with connect(duckdb_path()) as con:
+            con.execute("begin transaction")
+            for statement, params in statements:
+                con.execute(statement, params)
+            con.execute("commit")
+        return
+    from .engines import execute_engine
+
+    execute_engine(statements, target)

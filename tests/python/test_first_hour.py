@@ -62,7 +62,7 @@ def test_the_olist_funnel_in_one_load_gets_hints_naming_what_is_missing(tmp_path
     assert "12 column(s) no rule reads in a conversions file (seller_id, sdr_id" in loaded.stdout
     out = runner.run("build").stdout
     assert "hint: b2b_default gives all 8,000 leads the same score (0.0)" in out
-    assert re.search(r"b2b_default reads lead column\(s\) your data leaves empty: .*employees.*job_title", out)
+    assert re.search(r"b2b_default reads lead column\(s\) your data does not fill: .*employees.*job_title", out)
     assert "b2b_default scores event type(s) no loaded event has: content_download" in out
     assert "or write rules for the columns you have (lead_source, landing_page_id)" in out
 

@@ -132,3 +132,22 @@ def test_the_reader_copy_serves_readers_while_the_warehouse_is_locked(documents)
             assert reader.execute("select count(*) from marts.lead_scores").fetchone()[0] == expected
             stages = reader.execute("select count(*) from marts.lead_stage").fetchone()[0]
     assert stages == expected
+
+
+def test_export_refuses_marts_whose_build_failed_or_skipped_validation(tmp_path):
+    runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
+    runner.load(FIXTURES / "dirty")
+    runner.run("build", "--skip-validation")
+    out = tmp_path / "scores.csv"
+    message = _one_line_error(runner.run("export", "--out", str(out), expect=2))
+    assert "were not validated" in message and "--allow-unvalidated" in message
+    runner.run("validate", expect=1)  # 80% of the conversions are rejected
+    message = _one_line_error(runner.run("export", "--out", str(out), expect=2))
+    assert "failed validation (rejected_share between 0.0 and 0.05" in message
+    assert not out.exists()
+    runner.run("export", "--out", str(out), "--allow-unvalidated")
+    assert out.read_text().startswith("scoring_model,lead_id,score")
+    out.unlink()
+    runner.run("validate", "--max-reject-share", "0.9")  # the team accepts this data
+    runner.run("export", "--out", str(out))
+    assert out.exists()

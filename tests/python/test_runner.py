@@ -51,7 +51,7 @@ def test_as_of_defaults_to_the_latest_date_in_the_data_and_reruns_are_identical(
     runner, _, _ = generated
     assert str(runner.scalar("select max(as_of) from marts.lead_scores")) == "2026-10-31"
     before = runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1")
-    runner.run("build", "--skip-validation")
+    runner.run("build")
     assert runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1") == before
 
 
