@@ -17,7 +17,7 @@ TEXT = {"duckdb": "varchar", "postgres": "text", "spark": "string"}
 
 def latest_build(target: str) -> tuple[str, str] | None:
     """(invocation_id, as_of) of the build that wrote the marts, or None."""
-    runs = read_sql("select invocation_id, cast(as_of as varchar) as as_of from marts.scoring_runs "
+    runs = read_sql("select invocation_id, as_of from marts.scoring_runs "
                     "order by run_number desc limit 1", target)
     if runs.empty:
         return None

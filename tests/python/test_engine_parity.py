@@ -108,7 +108,14 @@ def build_on(target: str, fixture_files, tmp_path) -> dict:
     completed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=runner.env,
                                capture_output=True, text=True, timeout=900, check=True)
     payload = next(line for line in completed.stdout.splitlines() if line.startswith("JSON"))
-    return {name: normalise(rows) for name, rows in json.loads(payload[4:]).items()}
+    marts = {name: normalise(rows) for name, rows in json.loads(payload[4:]).items()}
+    # The validation gate on every engine: unvalidated marts are not exported; validated ones are.
+    out = tmp_path / "scores.csv"
+    assert "were not validated" in runner.run("export", "--target", target, "--out", str(out), expect=2).stderr
+    runner.run("validate", "--target", target, "--max-reject-share", "1.0")
+    runner.run("export", "--target", target, "--out", str(out))
+    marts["exported_rows"] = sum(1 for _ in out.open()) - 1
+    return marts
 
 
 @pytest.fixture(scope="module")
@@ -135,5 +142,6 @@ def test_spark_gives_the_same_marts_as_duckdb(duckdb_marts, fixture_files, tmp_p
 def assert_same(expected: dict, got: dict) -> None:
     assert len(expected["lead_scores"]) == 2 * 10  # 10 valid leads x 2 scoring models
     assert len(expected["rejects"]) == 13
-    for name in QUERIES:
+    assert expected["exported_rows"] == 20
+    for name in [*QUERIES, "exported_rows"]:
         assert got[name] == expected[name], f"{name} differs"
