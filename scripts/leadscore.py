@@ -1,4 +1,4 @@
-"""Lead scoring runner: generate, load, build, validate, export, report, diff, demo.
+"""Lead scoring runner: generate, load, build, validate, export, report, diff, docs, demo.
 
     python scripts/leadscore.py demo
     python scripts/leadscore.py COMMAND --help
@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     d = with_target(sub.add_parser("diff", help="what-if: score with candidate rule seeds, report stage moves"))
     d.add_argument("--rules", type=Path, required=True, help="folder with candidate copies of seed CSVs")
     d.add_argument("--top", type=int, default=10, help="how many of the biggest movers to list")
+
+    dc = with_target(sub.add_parser("docs", help="write dbt's documentation site as one HTML file"))
+    dc.add_argument("--out", type=Path, default=None, help="output file (default reports/docs.html)")
 
     dm = with_target(sub.add_parser("demo", help="generate demo data, load, build, show the top leads"))
     dm.add_argument("--leads", type=_positive, default=2000)

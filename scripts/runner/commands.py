@@ -13,7 +13,7 @@ def run(args) -> int:
         os.environ["LEADSCORE_VERBOSE"] = "1"
     handler = {
         "generate": cmd_generate, "load": cmd_load, "build": cmd_build, "validate": cmd_validate,
-        "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo,
+        "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo, "docs": cmd_docs,
     }[args.command]
     return handler(args)
 
@@ -126,6 +126,14 @@ def cmd_report(args) -> int:
     out = args.out or reports_dir()
     for path in report.write_charts(args.target, out):
         print(f"chart: {path}")
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from .docs import write_docs
+
+    out = write_docs(args.target, args.out or reports_dir() / "docs.html")
+    print(f"docs: {out} (one file: open it in a browser; lineage, models, columns and tests)")
     return 0
 
 

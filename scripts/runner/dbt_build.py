@@ -57,8 +57,9 @@ PHASES = (("seeds", ("seed",), ("seeds",)), ("models", ("model",), ("models",)),
 class Progress:
     """One line per phase: a line redrawn in place on a terminal, the final counts when piped."""
 
-    def __init__(self, label: str, out=None):
+    def __init__(self, label: str, out=None, phases: bool = True):
         self.label = label
+        self.phases = phases
         self.out = out or sys.stdout
         self.terminal = self.out.isatty()
         self.started = time.monotonic()
@@ -82,18 +83,19 @@ class Progress:
                         self.failed[phase] += 1
                     elif node.node_status == "skipped":
                         self.skipped[phase] += 1
-                    if self.terminal:
+                    if self.terminal and self.phases:
                         self._draw()
 
     def _line(self) -> str:
         parts = []
         for phase, _, _ in PHASES:
-            if self.totals[phase]:
+            if self.phases and self.totals[phase] and any(self.done.values()):
                 problems = [f"{n} {word}" for n, word in ((self.failed[phase], "failed"), (self.skipped[phase], "skipped"))
                             if n]
                 note = f" ({', '.join(problems)})" if problems else ""
                 parts.append(f"{phase} {self.done[phase]}/{self.totals[phase]}{note}")
-        return f"{self.label}: {', '.join(parts)}  {time.monotonic() - self.started:.1f}s"
+        counts = f"{', '.join(parts)}  " if parts else ""
+        return f"{self.label}: {counts}{time.monotonic() - self.started:.1f}s"
 
     def _draw(self) -> None:
         self.out.write("\r\033[K" + self._line())
@@ -106,11 +108,11 @@ class Progress:
 
 
 def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
-            extra_args: list[str] | None = None, project_dir=None, label: str | None = None):
+            extra_args: list[str] | None = None, project_dir=None, label: str | None = None, phases: bool = True):
     """Invoke one dbt command; return (success, results)."""
     dbt_environment(target)
     args = [
-        command,
+        *command.split(),  # "build", or a subcommand such as "docs generate"
         "--project-dir", str(project_dir or PROJECT_DIR),
         "--profiles-dir", str(project_dir or PROJECT_DIR),
     ]
@@ -125,7 +127,7 @@ def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
         # dbt's log as dbt prints it; colour only on a terminal.
         args += [] if sys.stdout.isatty() else ["--no-use-colors"]
     else:
-        progress = Progress(label or f"dbt {command}")
+        progress = Progress(label or f"dbt {command}", phases=phases)
         args += ["--log-level", "none", "--log-level-file", "debug"]
     args += extra_args or []
     try:

@@ -129,3 +129,15 @@ def test_the_readmes_worked_example_of_the_arithmetic(tmp_path):
                        "where scoring_model = 'b2b_default'")[0]
     # 100 x 50 / 90 = 55.56; 100 x 25 / 80 = 31.25; 0.5 x 55.56 + 0.5 x 31.25 - 15 = 28.40.
     assert row == (55.56, 31.25, -15.0, 28.4, "B", "lead")
+
+
+def test_docs_writes_one_html_file_whose_lineage_holds_every_public_mart(generated, tmp_path):
+    from runner.docs import PUBLIC_MARTS, lineage_parents
+
+    out = tmp_path / "site" / "docs.html"
+    completed = generated.run("docs", "--out", str(out))
+    assert f"docs: {out}" in completed.stdout
+    parents = lineage_parents(out.read_text(encoding="utf-8"))
+    for mart in PUBLIC_MARTS:
+        assert parents[f"model.leadscore.{mart}"], mart
+    assert "model.leadscore.int_lead_score_components" in parents["model.leadscore.lead_score_components"]
