@@ -7,22 +7,14 @@ scores as (
 
     select * from {{ ref('lead_scores') }}
 
-),
-
-stages as (
-
-    select * from {{ ref('lead_stage') }}
-
 )
 
 select
-    scores.scoring_model,
-    scores.score_band,
+    scoring_model,
+    score_band,
     count(*) as leads,
-    sum(case when stages.stage = 'customer' then 1 else 0 end) as customers,
-    round(avg(case when stages.stage = 'customer' then 1.0 else 0.0 end), 4) as conversion_rate
+    sum(case when stage = 'customer' then 1 else 0 end) as customers,
+    round(avg(case when stage = 'customer' then 1.0 else 0.0 end), 4) as conversion_rate
 from scores
-inner join stages
-    on scores.lead_score_id = stages.lead_stage_id
-group by scores.scoring_model, scores.score_band
-order by scores.scoring_model, scores.score_band
+group by scoring_model, score_band
+order by scoring_model, score_band

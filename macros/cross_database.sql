@@ -130,19 +130,9 @@
     end)
 {%- endmacro %}
 
-{#- A parsed timestamp, or null when it is after the row's load time (plus
-    var future_tolerance_hours) or before 1900: such dates are typos or
-    placeholders, and would move as_of or age every score. -#}
-{% macro plausible_timestamp(parsed, loaded_at) -%}
-    (case
-        when {{ parsed }} >= cast('1900-01-01' as timestamp)
-            and ({{ loaded_at }} is null
-                or {{ parsed }} <= {{ dbt.dateadd('hour', var('future_tolerance_hours'), loaded_at) }})
-            then {{ parsed }}
-    end)
-{%- endmacro %}
-
-{#- Why a non-empty timestamp text was not used, or null when it was. -#}
+{#- Why a non-empty timestamp text is not used, or null when it is: no known
+    form, before 1900, or after the row's load (plus var future_tolerance_hours).
+    Such dates are typos or placeholders, and would move as_of or age every score. -#}
 {% macro timestamp_problem(raw, parsed, loaded_at) -%}
     (case
         when {{ raw }} is null then null
@@ -150,4 +140,9 @@
         when {{ parsed }} < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
         when {{ parsed }} > {{ dbt.dateadd('hour', var('future_tolerance_hours'), loaded_at) }} then 'future_timestamp'
     end)
+{%- endmacro %}
+
+{#- The parsed timestamp when timestamp_problem finds nothing wrong with it, else null. -#}
+{% macro plausible_timestamp(raw, parsed, loaded_at) -%}
+    (case when {{ timestamp_problem(raw, parsed, loaded_at) }} is null then {{ parsed }} end)
 {%- endmacro %}

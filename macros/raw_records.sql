@@ -99,11 +99,11 @@
 {#- The raw record of a row: its values as JSON, or, for a line the loader
     could not split into columns, the line itself and the parser's reason. -#}
 {% macro raw_record_or_line(relation, columns) -%}
+    {%- set load_error = raw_bookkeeping_column(relation, '_load_error') -%}
     case
-        when {{ raw_bookkeeping_column(relation, '_load_error') }} is not null
-            then {{ raw_record_json_of({
-                'load_error': raw_bookkeeping_column(relation, '_load_error'),
-                'raw_line': raw_bookkeeping_column(relation, '_raw_line')}) }}
+        when {{ load_error }} is not null
+            then {{ raw_record_json_of({'load_error': load_error,
+                                        'raw_line': raw_bookkeeping_column(relation, '_raw_line')}) }}
         else {{ raw_record_json(columns) }}
     end
 {%- endmacro %}

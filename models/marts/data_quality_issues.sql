@@ -12,7 +12,11 @@ leads as (
 
 events as (
 
-    select * from {{ ref('base_crm__events') }}
+    -- One per event_id: the row int_events_deduplicated keeps (the first loaded).
+    select
+        *,
+        row_number() over (partition by event_id order by loaded_at, source_file, source_row) as id_occurrence
+    from {{ ref('base_crm__events') }}
     where reject_reason is null and duration_seconds_raw is not null and duration_seconds is null
 
 ),
@@ -28,6 +32,8 @@ lead_issues as (
     ] -%}
     {%- for column_name, raw_column, reason in checks %}
         select
+            {{ dbt.concat(['lead_id', "':" ~ column_name ~ "'"]) }} as issue_id,
+            'leads' as source_table,
             lead_id,
             cast(null as {{ type_text() }}) as event_id,
             '{{ column_name }}' as column_name,
@@ -46,56 +52,26 @@ lead_issues as (
 
 event_issues as (
 
-    -- One per event_id: the row int_events_deduplicated keeps (the first loaded).
     select
+        {{ dbt.concat(["'event:'", 'event_id', "':duration_seconds'"]) }} as issue_id,
+        'events' as source_table,
         lead_id,
         event_id,
         'duration_seconds' as column_name,
         duration_seconds_raw as raw_value,
         'unparseable_number' as reason,
         source_file,
-        source_row,
-        row_number() over (partition by event_id order by loaded_at, source_file, source_row) as id_occurrence
-    from events
-
-),
-
-issues as (
-
-    select
-        'leads' as source_table,
-        {{ dbt.concat(['lead_id', "':'", 'column_name']) }} as issue_id,
-        lead_issues.*
-    from lead_issues
-    union all
-    select
-        'events' as source_table,
-        {{ dbt.concat(["'event:'", 'event_id', "':'", 'column_name']) }} as issue_id,
-        lead_id,
-        event_id,
-        column_name,
-        raw_value,
-        reason,
-        source_file,
         source_row
-    from event_issues
+    from events
     where id_occurrence = 1
 
 ),
 
 final as (
 
-    select
-        issue_id,
-        source_table,
-        lead_id,
-        event_id,
-        column_name,
-        raw_value,
-        reason,
-        source_file,
-        source_row
-    from issues
+    select * from lead_issues
+    union all
+    select * from event_issues
 
 )
 

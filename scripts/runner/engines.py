@@ -221,6 +221,19 @@ def _load_spark(staged, mode: str, stamp: str, progress) -> dict[str, int]:
 # -- read ---------------------------------------------------------------------------------------------------
 
 
+def _pg_placeholders(statement: str) -> str:
+    """The runner writes `?`; psycopg2 binds `%s`."""
+    return statement.replace("?", "%s")
+
+
+def _spark_named(statement: str, params: list | None) -> tuple[str, dict | None]:
+    """`?` placeholders as Spark's named parameters, which Spark binds itself (never pasted as text)."""
+    named = {f"p{i}": value for i, value in enumerate(params or [])}
+    for name in named:
+        statement = statement.replace("?", f":{name}", 1)
+    return statement, named or None
+
+
 def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.DataFrame:
     """The query's rows; `?` placeholders are bound to params by each engine's own driver."""
     if target == "postgres":
@@ -229,7 +242,7 @@ def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.D
         connection = pg_connect()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(query.replace("?", "%s"), params or None)
+                cursor.execute(_pg_placeholders(query), params or None)
                 columns = [d[0] for d in cursor.description]
                 return pd.DataFrame(cursor.fetchall(), columns=columns)
         except psycopg2.errors.UndefinedTable as error:
@@ -241,11 +254,8 @@ def read_sql_engine(query: str, target: str, params: list | None = None) -> pd.D
         from pyspark.errors import AnalysisException
 
         try:
-            # Spark binds the values itself (named parameters), never by pasting text.
-            named = {f"p{i}": value for i, value in enumerate(params or [])}
-            for name in named:
-                query = query.replace("?", f":{name}", 1)
-            return spark_session().sql(query, args=named or None).toPandas()
+            statement, named = _spark_named(query, params)
+            return spark_session().sql(statement, args=named).toPandas()
         except AnalysisException as error:
             raise UserError(f"spark: {str(error).strip().splitlines()[0]}") from None
     raise UserError(f"unknown target '{target}'")
@@ -257,16 +267,13 @@ def execute_engine(statements: list[tuple[str, list]], target: str) -> None:
         try:
             with connection, connection.cursor() as cursor:  # one transaction
                 for statement, params in statements:
-                    cursor.execute(statement.replace("?", "%s"), params or None)
+                    cursor.execute(_pg_placeholders(statement), params or None)
         finally:
             connection.close()
         return
     if target == "spark":
         spark = spark_session()
         for statement, params in statements:
-            named = {f"p{i}": value for i, value in enumerate(params or [])}
-            for name in named:
-                statement = statement.replace("?", f":{name}", 1)
-            spark.sql(statement, args=named or None)
+            spark.sql(*_spark_named(statement, params))
         return
     raise UserError(f"unknown target '{target}'")

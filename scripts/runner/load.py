@@ -92,22 +92,18 @@ def _literal(text: str) -> str:
 
 def _reader_sql(path: Path, kind: str, options: ReadOptions, header: list[str] | None = None,
                 dialect: Dialect | None = None) -> str:
+    """Parquet as text columns; CSV with the header and dialect read_header found."""
     if kind == "parquet":
         return f"(select columns(*)::varchar from read_parquet({_literal(str(path))}))"
-    settings = ["header = true", "all_varchar = true", "null_padding = true",
-                f"encoding = {_literal(options.encoding)}"]
-    if header is not None and dialect is not None:
-        # The columns are the header's, not the sniffer's guess (a ragged line in a small file can
-        # make it guess more): a line with extra fields or an unclosed quote is set aside in the
-        # rejects table, and strict RFC 4180 parsing unescapes doubled quotes.
-        columns = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in header)
-        settings = ["auto_detect = false", "header = true", "null_padding = true",
-                    f"encoding = {_literal(options.encoding)}", f"columns = {{{columns}}}",
-                    f"delim = {_literal(dialect.delimiter)}", f"quote = {_literal(dialect.quote)}",
-                    f"escape = {_literal(dialect.escape)}", "store_rejects = true", "ignore_errors = true",
-                    f"rejects_table = '{REJECTS_TABLE}'", f"rejects_scan = '{REJECTS_SCAN}'"]
-    elif options.delimiter:
-        settings.append(f"delim = {_literal(options.delimiter)}")
+    # The columns are the header's, not the sniffer's guess (a ragged line in a small file can
+    # make it guess more): a line with extra fields or an unclosed quote is set aside in the
+    # rejects table, and strict RFC 4180 parsing unescapes doubled quotes.
+    columns = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in header)
+    settings = ["auto_detect = false", "header = true", "null_padding = true",
+                f"encoding = {_literal(options.encoding)}", f"columns = {{{columns}}}",
+                f"delim = {_literal(dialect.delimiter)}", f"quote = {_literal(dialect.quote)}",
+                f"escape = {_literal(dialect.escape)}", "store_rejects = true", "ignore_errors = true",
+                f"rejects_table = '{REJECTS_TABLE}'", f"rejects_scan = '{REJECTS_SCAN}'"]
     if options.max_line_size:
         settings.append(f"max_line_size = {int(options.max_line_size)}")
     if options.serial:

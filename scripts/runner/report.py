@@ -18,10 +18,9 @@ def write_charts(target: str, out: Path) -> list[Path]:
         "select scoring_model, stage, stage_rank, count(*) as leads from marts.lead_stage "
         "group by scoring_model, stage, stage_rank", target)
     bands = read_sql(
-        "select s.scoring_model, s.score_band, count(*) as leads, "
-        "sum(case when st.stage = 'customer' then 1 else 0 end) as customers "
-        "from marts.lead_scores s inner join marts.lead_stage st on s.lead_score_id = st.lead_stage_id "
-        "group by s.scoring_model, s.score_band", target)
+        "select scoring_model, score_band, count(*) as leads, "
+        "sum(case when stage = 'customer' then 1 else 0 end) as customers "
+        "from marts.lead_scores group by scoring_model, score_band", target)
     thresholds = read_sql("select scoring_model, stage, min_score from rules.stage_thresholds", target)
     models = sorted(scores["scoring_model"].unique())
     return [

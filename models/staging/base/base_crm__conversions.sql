@@ -35,11 +35,9 @@ checked as (
             when load_error is not null then 'malformed_row'
             when lead_id is null then 'missing_lead_id'
             when converted_at_raw is null then 'missing_timestamp'
-            when converted_at is null then 'unparseable_timestamp'
             -- A conversion dated after its load would move the default as_of.
-            when converted_at < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
-            when converted_at > {{ dbt.dateadd('hour', var('future_tolerance_hours'), 'loaded_at') }}
-                then 'future_timestamp'
+            when {{ timestamp_problem('converted_at_raw', 'converted_at', 'loaded_at') }} is not null
+                then {{ timestamp_problem('converted_at_raw', 'converted_at', 'loaded_at') }}
             when outcome not in ('won', 'lost') then 'invalid_outcome'
         end as reject_reason
     from typed

@@ -44,10 +44,7 @@ checked as (
             when lead_id is null then 'missing_lead_id'
             when event_type is null then 'missing_event_type'
             when occurred_at_raw is null then 'missing_timestamp'
-            when occurred_at is null then 'unparseable_timestamp'
-            when occurred_at < cast('1900-01-01' as timestamp) then 'implausible_timestamp'
-            when occurred_at > {{ dbt.dateadd('hour', var('future_tolerance_hours'), 'loaded_at') }}
-                then 'future_timestamp'
+            else {{ timestamp_problem('occurred_at_raw', 'occurred_at', 'loaded_at') }}
         end as reject_reason
     from typed
 

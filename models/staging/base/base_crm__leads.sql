@@ -55,9 +55,9 @@ cleaned as (
         *,
         -- A date after the load (beyond the tolerance) or before 1900 is not
         -- used: it would move the default as_of and decay every score.
-        {{ plausible_timestamp('created_at_parsed', 'loaded_at') }} as created_at,
+        {{ plausible_timestamp('created_at_raw', 'created_at_parsed', 'loaded_at') }} as created_at,
         {{ timestamp_problem('created_at_raw', 'created_at_parsed', 'loaded_at') }} as created_at_problem,
-        {{ plausible_timestamp('updated_at_parsed', 'loaded_at') }} as updated_at,
+        {{ plausible_timestamp('updated_at_raw', 'updated_at_parsed', 'loaded_at') }} as updated_at,
         {{ timestamp_problem('updated_at_raw', 'updated_at_parsed', 'loaded_at') }} as updated_at_problem,
         case when {{ is_valid_email('email_raw') }} then email_raw end as email,
         -- Phone numbers need at least 7 digits; formatting characters are fine.
