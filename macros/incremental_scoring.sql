@@ -1,69 +1,3 @@
-{#- Rescoring only the leads that changed.
-
-    The lead-level models are incremental on DuckDB and PostgreSQL: a run
-    deletes the rows of the leads in int_leads_to_rescore and inserts them
-    again, computed from complete inputs. Which leads: those with events,
-    lead rows or conversions loaded since the last recorded scoring run
-    (marts.scoring_runs); every lead when as_of, a seed or a scoring var
-    changed, or on --full-refresh. On Spark the models are plain tables
-    (Hive Parquet tables cannot delete rows), so every run rescores all. -#}
-
-{% macro lead_level_materialization() -%}
-    {{ return('table' if target.type == 'spark' else 'incremental') }}
-{%- endmacro %}
-
-
-{#- A pre-hook: clear the rows about to be recomputed. -#}
-{% macro delete_rescored_leads() -%}
-    {%- if execute and is_incremental() -%}
-        {%- set rescore_all = run_query('select rescore_all from ' ~ ref('int_rescoring_scope')).rows[0][0] -%}
-        {%- if rescore_all -%}
-            {#- Every row goes: also those of leads no longer scored (a deactivated model). -#}
-            delete from {{ this }}
-        {%- else -%}
-            delete from {{ this }}
-            where lead_id in (select rescored.lead_id from {{ ref('int_leads_to_rescore') }} as rescored)
-        {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- A condition on a lead_id column: true for every row in a full build,
-    for the leads being rescored in an incremental one. -#}
-{% macro is_rescored_lead(column) -%}
-    {%- if is_incremental() -%}
-        {{ column }} in (select rescored.lead_id from {{ ref('int_leads_to_rescore') }} as rescored)
-    {%- else -%}
-        1 = 1
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- A digest of everything besides the data that a score depends on: every
-    seed's rows and the vars scoring reads. When it changes, every lead is
-    rescored. Values are hashed, never pasted into SQL. -#}
-{% macro scoring_rules_digest() %}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set parts = [] -%}
-    {%- for name in ['date_order', 'future_tolerance_hours', 'score_band_width'] -%}
-        {%- do parts.append(name ~ '=' ~ (var(name, none) | string)) -%}
-    {%- endfor -%}
-    {%- set seeds = graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('package_name', 'equalto', project_name) | sort(attribute='name') -%}
-    {%- for seed in seeds -%}
-        {%- set relation = adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.alias) -%}
-        {%- set rows = [] -%}
-        {%- if relation is not none -%}
-            {%- for row in run_query('select * from ' ~ relation).rows -%}
-                {%- do rows.append(row.values() | map('string') | join('\x1f')) -%}
-            {%- endfor -%}
-        {%- endif -%}
-        {%- do parts.append(seed.name ~ '\x1d' ~ (rows | sort | join('\x1e'))) -%}
-    {%- endfor -%}
-    {{ return(local_md5(parts | join('\x1c'))) }}
-{% endmacro %}
-
-
 {#- The relation of the scoring run log if it exists, read without ref(): the
     log is written after the models that read it, so a ref would be a cycle. -#}
 {% macro scoring_runs_relation() %}
@@ -113,4 +47,12 @@
     {%- if not candidates -%}{{ return(distant_past()) }}{%- endif -%}
     {#- Timestamps in one ISO format sort as text; the database casts the winner back. -#}
     {{ return("cast('" ~ (candidates | max) ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}
+
+
+{#- When this dbt invocation started, as a timestamp literal: the scored_at of
+    the history rows a build writes (one value for the whole build). -#}
+{% macro build_started_at() -%}
+    {%- set started = run_started_at.strftime('%Y-%m-%d %H:%M:%S') if run_started_at is defined else '1970-01-01 00:00:00' -%}
+    cast('{{ started }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}

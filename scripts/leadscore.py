@@ -1,4 +1,4 @@
-"""Lead scoring runner: generate, load, build, validate, export, report, diff, docs, demo.
+"""Lead scoring runner: generate, load, build, backfill, validate, export, report, diff, docs, demo.
 
     python scripts/leadscore.py demo
     python scripts/leadscore.py COMMAND --help
@@ -38,6 +38,12 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _cursor(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a change_seq (a whole number, 0 for all)")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -86,6 +92,17 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--scoring-model", help="only this scoring model")
     e.add_argument("--allow-unvalidated", action="store_true", help="export even if the marts' build failed "
                    "validation or was not validated")
+    e.add_argument("--changes-since", type=_cursor, metavar="SEQ",
+                   help="write the lead_score_history rows after this change_seq (0: all) instead of the scores")
+
+    bf = with_target(sub.add_parser("backfill", help="fill lead_score_history as if builds had run on past dates"))
+    bf.add_argument("--from", dest="first", type=_date, required=True, help="first date to score (YYYY-MM-DD)")
+    bf.add_argument("--to", dest="last", type=_date, help="last date (default: the latest date in the data)")
+    bf.add_argument("--every", default="1d", help="days between scored dates: 1d (default), 7d, ...")
+    bf.add_argument("--dates-per-run", type=_positive, default=31,
+                    help="dates scored in one dbt run (default 31; fewer use less memory)")
+    bf.add_argument("--reset-history", action="store_true",
+                    help="drop the recorded history first when it already reaches --from")
 
     r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band"))
     r.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")

@@ -1,21 +1,12 @@
-{#- Engagement and event-based negative rules scored as of as_of: each day's
+{#- Engagement and event-based negative rules scored as of each scoring date: each day's
     activities weighted by the rule's decay, frequency thresholds checked on
     the activities the decay still counts, then the rule's own cap. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
 daily_activity as (
 
     select * from {{ ref('int_lead_rule_daily_activity') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -34,6 +25,7 @@ scoring_dates as (
 aged as (
 
     select
+        scoring_dates.as_of,
         daily_activity.scoring_model,
         daily_activity.lead_id,
         daily_activity.rule_id,
@@ -55,6 +47,7 @@ aged as (
 per_rule as (
 
     select
+        as_of,
         scoring_model,
         lead_id,
         rule_id,
@@ -64,13 +57,14 @@ per_rule as (
         max(day_weight) as latest_weight,
         max(case when day_weight > 0 then last_occurred_at end) as last_event_at
     from aged
-    group by scoring_model, lead_id, rule_id
+    group by as_of, scoring_model, lead_id, rule_id
 
 ),
 
 scored as (
 
     select
+        per_rule.as_of,
         per_rule.scoring_model,
         per_rule.lead_id,
         per_rule.rule_id,
@@ -101,6 +95,7 @@ scored as (
 final as (
 
     select
+        as_of,
         scoring_model,
         lead_id,
         rule_id,

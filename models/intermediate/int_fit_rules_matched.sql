@@ -1,19 +1,10 @@
-{#- One row per lead, scoring model and fit or negative attribute rule it meets. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
+{#- One row per scoring date, lead, scoring model and fit or negative attribute rule it meets. -#}
 
 with
 
 attributes as (
 
     select * from {{ ref('int_lead_attributes_unpivoted') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -30,6 +21,7 @@ rules as (
 final as (
 
     select
+        attributes.as_of,
         rules.scoring_model,
         attributes.lead_id,
         rules.rule_id,

@@ -6,7 +6,7 @@ with
 
 titles as (
 
-    select distinct job_title from {{ ref('stg_crm__leads') }}
+    select distinct job_title from {{ ref('stg_crm__lead_versions') }}
     where job_title is not null
 
 ),

@@ -1,20 +1,12 @@
-{#- One row per lead and attribute that some fit rule reads, nulls included
+{#- One row per scoring date, lead and attribute that some fit rule reads, nulls included
     (is_absent needs them). Only the real column names of int_leads_enriched
     become SQL; a rule naming a column that does not exist fails the build. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
 {%- set leads_relation = ref('int_leads_enriched') -%}
 {%- set attributes = [] -%}
 {%- if execute -%}
     {%- set available = [] -%}
     {%- for col in adapter.get_columns_in_relation(leads_relation) -%}
-        {%- if col.name | lower != 'lead_id' -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
+        {%- if col.name | lower not in ('lead_id', 'as_of') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {%- set rules = run_query("select distinct attribute, rule_id, scoring_model from " ~ ref('stg_rules__fit_rules') ~ " order by 1, 2") -%}
     {%- for rule in rules.rows -%}
@@ -34,7 +26,6 @@ with
 leads as (
 
     select * from {{ ref('int_leads_enriched') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -42,6 +33,7 @@ unpivoted as (
 
     -- An empty, typed first branch: a rule set that reads no attribute still builds.
     select
+        as_of,
         lead_id,
         cast(null as {{ type_text() }}) as attribute_name,
         cast(null as {{ type_text() }}) as attribute_value
@@ -50,6 +42,7 @@ unpivoted as (
     {%- for attribute in attributes %}
     union all
     select
+        as_of,
         lead_id,
         '{{ attribute }}' as attribute_name,
         cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
@@ -61,6 +54,7 @@ unpivoted as (
 final as (
 
     select
+        as_of,
         lead_id,
         attribute_name,
         attribute_value,

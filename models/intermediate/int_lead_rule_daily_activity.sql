@@ -2,14 +2,6 @@
     model, known lead, rule and day, the activities that met the rule. Event
     rules come from the incremental state (its partial counts summed); session
     rules from the sessions, which an appended event can extend. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
 
 with
 
@@ -23,7 +15,6 @@ event_rule_days as (
         sum(activity_count) as activity_count,
         max(last_occurred_at) as last_occurred_at
     from {{ ref('int_event_rule_matches_daily') }}
-    where {{ is_rescored_lead('lead_id') }}
     group by scoring_model, lead_id, rule_id, activity_on
 
 ),
@@ -31,7 +22,6 @@ event_rule_days as (
 sessions as (
 
     select * from {{ ref('int_sessions_summarized') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -62,7 +52,6 @@ session_rule_days as (
 known_leads as (
 
     select lead_id from {{ ref('stg_crm__leads') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 

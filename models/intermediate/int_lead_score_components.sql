@@ -1,28 +1,29 @@
-{#- Every rule a lead's score owes something to, after rule and group caps.
-    A group cap scales the group's positive points down proportionally, so the
-    components still add up exactly to the lead's raw points. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
+{#- Every rule a lead's score owes something to on each scoring date, after
+    rule and group caps, with the reason a CRM field shows. A group cap scales
+    the group's positive points down proportionally, so the components still
+    add up exactly to the lead's raw points. Only leads that exist on the date
+    are here (events can predate a lead's creation). -#}
 
 with
+
+leads as (
+
+    select
+        as_of,
+        lead_id
+    from {{ ref('int_leads_enriched') }}
+
+),
 
 fit_components as (
 
     select * from {{ ref('int_fit_rules_matched') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
 engagement_components as (
 
     select * from {{ ref('int_engagement_rules_scored') }}
-    where {{ is_rescored_lead('lead_id') }}
 
 ),
 
@@ -32,11 +33,27 @@ rule_groups as (
 
 ),
 
+fit_rules as (
+
+    select * from {{ ref('stg_rules__fit_rules') }}
+
+),
+
+engagement_rules as (
+
+    select * from {{ ref('stg_rules__engagement_rules') }}
+
+),
+
 components as (
 
     select * from fit_components
     union all
-    select * from engagement_components
+    select engagement_components.*
+    from engagement_components
+    inner join leads
+        on engagement_components.as_of = leads.as_of
+            and engagement_components.lead_id = leads.lead_id
 
 ),
 
@@ -46,7 +63,7 @@ group_totals as (
         components.*,
         rule_groups.max_points as group_max_points,
         sum(case when components.decayed_points > 0 then components.decayed_points else 0 end) over (
-            partition by components.scoring_model, components.lead_id, components.rule_group
+            partition by components.as_of, components.scoring_model, components.lead_id, components.rule_group
         ) as group_positive_points
     from components
     left join rule_groups
@@ -55,26 +72,61 @@ group_totals as (
 
 ),
 
-final as (
+capped as (
 
     select
-        scoring_model,
-        lead_id,
-        rule_id,
-        category,
-        rule_group,
-        is_disqualifying,
-        raw_points,
-        decay_factor,
+        group_totals.*,
         case
             when decayed_points > 0 and group_positive_points > group_max_points
                 then decayed_points * group_max_points / group_positive_points
             else decayed_points
-        end as points,
-        evidence_value,
-        event_count,
-        last_event_at
+        end as points
     from group_totals
+
+),
+
+described as (
+
+    select
+        capped.*,
+        coalesce(fit_rules.description, engagement_rules.description) as rule_description,
+        engagement_rules.award
+    from capped
+    left join fit_rules
+        on capped.scoring_model = fit_rules.scoring_model
+            and capped.rule_id = fit_rules.rule_id
+    left join engagement_rules
+        on capped.scoring_model = engagement_rules.scoring_model
+            and capped.rule_id = engagement_rules.rule_id
+
+),
+
+final as (
+
+    select
+        as_of,
+        scoring_model,
+        lead_id,
+        rule_id,
+        rule_description,
+        category,
+        rule_group,
+        raw_points,
+        decay_factor,
+        points,
+        is_disqualifying,
+        evidence_value,
+        cast(event_count as {{ dbt.type_bigint() }}) as event_count,
+        last_event_at,
+        -- What a CRM field shows: "+25 trial requested", "+20 pricing page x6".
+        {{ dbt.concat([
+            "(case when points >= 0 then '+' else '' end)",
+            "cast(cast(" ~ round_decimal("points", 0) ~ " as " ~ dbt.type_int() ~ ") as " ~ type_text() ~ ")",
+            "' '",
+            "rule_description",
+            "(case when award = 'per_event' and event_count > 1 then ' x' || cast(event_count as " ~ type_text() ~ ") else '' end)",
+        ]) }} as reason
+    from described
 
 )
 

@@ -1,21 +1,43 @@
-{#- Leads with the attributes rules score: seniority from the title, email
-    domain kind, gibberish, territory, plus every custom column. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
--- sync_all_columns: custom lead columns come and go with the files loaded.
+{#- Per scoring date, every lead as it was then, with the attributes rules
+    score: seniority from the title, email domain kind, gibberish, territory,
+    plus every custom column. A lead created after the date is not there yet;
+    a lead updated after it is seen in the version that was current on it. -#}
 
 with
 
+lead_versions as (
+
+    select * from {{ ref('stg_crm__lead_versions') }}
+
+),
+
+scoring_dates as (
+
+    select * from {{ ref('int_scoring_dates') }}
+
+),
+
+versions_in_effect as (
+
+    select
+        scoring_dates.as_of,
+        lead_versions.*,
+        row_number() over (
+            partition by scoring_dates.as_of, lead_versions.lead_id
+            order by lead_versions.updated_at desc nulls last, lead_versions.loaded_at desc, lead_versions.source_row desc
+        ) as version_recency
+    from lead_versions
+    inner join scoring_dates
+        -- A version without dates cannot be placed in time: it counts from the start.
+        on (lead_versions.created_at is null or cast(lead_versions.created_at as date) <= scoring_dates.as_of)
+            and (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= scoring_dates.as_of)
+
+),
+
 leads as (
 
-    select * from {{ ref('stg_crm__leads') }}
-    where {{ is_rescored_lead('lead_id') }}
+    select * from versions_in_effect
+    where version_recency = 1
 
 ),
 
@@ -48,7 +70,9 @@ territories as (
 
 territory_matches as (
 
-    select distinct leads.lead_id
+    select distinct
+        leads.as_of,
+        leads.lead_id
     from leads
     inner join territories
         on leads.country = territories.country
@@ -80,7 +104,8 @@ final as (
     left join competitor_domains
         on leads.email_domain = competitor_domains.email_domain
     left join territory_matches
-        on leads.lead_id = territory_matches.lead_id
+        on leads.as_of = territory_matches.as_of
+            and leads.lead_id = territory_matches.lead_id
 
 )
 

@@ -1,10 +1,35 @@
-{#- The date scores are computed as of: var('as_of') when given, else the latest
-    event, lead or conversion date in the data, so a rerun on the same data is identical. -#}
+{#- The dates scores are computed as of. One row in a build: var('as_of') when
+    given, else the latest event, lead or conversion date in the data, so a
+    rerun on the same data is identical. A backfill also passes as_of_from and
+    as_of_every_days: every that many days from as_of_from, then as_of itself,
+    all scored in one pass (is_latest marks the date the marts publish). -#}
 {%- set as_of = var('as_of', none) -%}
 {%- set as_of_text = as_of | string -%}
-{%- if as_of and not (as_of_text | length == 10 and as_of_text[4] == '-' and as_of_text[7] == '-'
-        and (as_of_text[0:4] ~ as_of_text[5:7] ~ as_of_text[8:10]).isdigit()) -%}
-    {{ exceptions.raise_compiler_error("var as_of must be a date written YYYY-MM-DD, got '" ~ as_of ~ "'") }}
+{%- set as_of_from = var('as_of_from', none) -%}
+{%- set as_of_from_text = as_of_from | string -%}
+{%- for name, value in [('as_of', as_of_text), ('as_of_from', as_of_from_text)] -%}
+    {%- if value not in ('', 'None') and not (value | length == 10 and value[4] == '-' and value[7] == '-'
+            and (value[0:4] ~ value[5:7] ~ value[8:10]).isdigit()) -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a date written YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+{%- endfor -%}
+{%- set earlier_dates = [] -%}
+{%- if as_of_from and execute -%}
+    {%- if not as_of -%}
+        {{ exceptions.raise_compiler_error("var as_of_from needs as_of: the last date of the range") }}
+    {%- endif -%}
+    {%- set every_days = var('as_of_every_days', 1) | int -%}
+    {%- if every_days < 1 -%}
+        {{ exceptions.raise_compiler_error("var as_of_every_days must be a whole number of days, 1 or more") }}
+    {%- endif -%}
+    {%- set first = modules.datetime.date.fromisoformat(as_of_from_text) -%}
+    {%- set last = modules.datetime.date.fromisoformat(as_of_text) -%}
+    {%- if first > last -%}
+        {{ exceptions.raise_compiler_error("var as_of_from (" ~ as_of_from_text ~ ") is after as_of (" ~ as_of_text ~ ")") }}
+    {%- endif -%}
+    {%- for offset in range(0, (last - first).days, every_days) -%}
+        {%- do earlier_dates.append((first + modules.datetime.timedelta(days=offset)).isoformat()) -%}
+    {%- endfor -%}
 {%- endif -%}
 {%- if not as_of and execute and flags.WHICH in ('run', 'build') -%}
     {#- Said here, before the build goes on: without it the first sign is a not_null test's name. -#}
@@ -41,7 +66,7 @@ latest_conversion as (
 
 ),
 
-final as (
+latest_date as (
 
     select
         {%- if as_of %}
@@ -57,6 +82,22 @@ final as (
     from latest_event
     cross join latest_lead
     cross join latest_conversion
+
+),
+
+final as (
+
+    select
+        as_of,
+        true as is_latest
+    from latest_date
+    {%- for earlier in earlier_dates %}
+    union all
+    select
+        cast('{{ earlier }}' as date) as as_of,
+        false as is_latest
+    from latest_date
+    {%- endfor %}
 
 )
 

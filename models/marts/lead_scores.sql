@@ -1,290 +1,75 @@
-{#- One row per lead and active scoring model: the 0-100 score, its fit and
-    engagement parts, the A-D grade, the three biggest reasons and the funnel
-    stage. Stage lives here, not in a table of its own, so that a score and its
-    stage are always written together: lead_stage is a view over this table. -#}
-{{ config(
-    materialized=lead_level_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rescored_leads() }}",
-) }}
--- depends_on: {{ ref('int_leads_to_rescore') }}
--- depends_on: {{ ref('int_rescoring_scope') }}
+{#- One row per lead and active scoring model as of the build's date: the
+    0-100 score, its fit and engagement parts, the A-D grade, the three
+    biggest reasons and the funnel stage, with when the score and the stage
+    last changed (from lead_score_history). Stage lives here, not in a table
+    of its own, so a score and its stage are always written together:
+    lead_stage is a view over this table. -#}
 
 with
 
-leads as (
+scores as (
 
-    select lead_id from {{ ref('stg_crm__leads') }}
-    where {{ is_rescored_lead('lead_id') }}
-
-),
-
-scoring_models as (
-
-    select * from {{ ref('stg_rules__scoring_models') }}
-    where is_active
-
-),
-
-components as (
-
-    select * from {{ ref('lead_score_components') }}
-    where {{ is_rescored_lead('lead_id') }}
-
-),
-
-daily_activity as (
-
-    select * from {{ ref('int_lead_rule_daily_activity') }}
-    where {{ is_rescored_lead('lead_id') }}
-
-),
-
-grade_thresholds as (
-
-    select * from {{ ref('stg_rules__grade_thresholds') }}
+    select * from {{ ref('int_lead_scores_by_date') }}
 
 ),
 
 scoring_dates as (
 
     select * from {{ ref('int_scoring_dates') }}
+    where is_latest
 
 ),
 
-stage_thresholds as (
+history as (
 
-    select * from {{ ref('stg_rules__stage_thresholds') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('int_conversions_of_known_leads') }}
-    where is_known_lead and outcome = 'won' and {{ is_rescored_lead('lead_id') }}
+    select * from {{ ref('lead_score_history') }}
 
 ),
 
-component_totals as (
+last_changes as (
 
     select
         scoring_model,
         lead_id,
-        sum(case when category = 'fit' then points else 0 end) as fit_points,
-        sum(case when category = 'engagement' then points else 0 end) as engagement_points,
-        sum(case when category = 'negative' then points else 0 end) as negative_points,
-        sum(points) as raw_points,
-        max(case when is_disqualifying then 1 else 0 end) = 1 as is_disqualified
-    from components
+        max(case when change_type = 'insert' or score <> previous_score then scored_at end) as score_changed_at,
+        max(case when change_type = 'insert' or coalesce(stage, '') <> coalesce(previous_stage, '') then scored_at end)
+            as stage_changed_at
+    from history
+    where change_type <> 'delete'
     group by scoring_model, lead_id
-
-),
-
-ranked_reasons as (
-
-    select
-        scoring_model,
-        lead_id,
-        reason,
-        row_number() over (
-            partition by scoring_model, lead_id order by abs(points) desc, rule_id
-        ) as reason_rank
-    from components
-    where {{ round_decimal('points', 0) }} <> 0
-
-),
-
-top_reasons as (
-
-    select
-        scoring_model,
-        lead_id,
-        max(case when reason_rank = 1 then reason end) as reason_1,
-        max(case when reason_rank = 2 then reason end) as reason_2,
-        max(case when reason_rank = 3 then reason end) as reason_3
-    from ranked_reasons
-    where reason_rank <= 3
-    group by scoring_model, lead_id
-
-),
-
-last_activity as (
-
-    select
-        daily_activity.scoring_model,
-        daily_activity.lead_id,
-        max(daily_activity.last_occurred_at) as last_activity_at
-    from daily_activity
-    cross join scoring_dates
-    where daily_activity.activity_on <= scoring_dates.as_of
-    group by daily_activity.scoring_model, daily_activity.lead_id
-
-),
-
-scored as (
-
-    select
-        scoring_models.scoring_model,
-        leads.lead_id,
-        coalesce(component_totals.fit_points, 0) as fit_points,
-        coalesce(component_totals.engagement_points, 0) as engagement_points,
-        coalesce(component_totals.negative_points, 0) as negative_points,
-        coalesce(component_totals.raw_points, 0) as raw_points,
-        least(100.0, greatest(
-            0.0,
-            100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points
-        )) as fit_score,
-        least(100.0, greatest(
-            0.0,
-            100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points
-        ))
-            as engagement_score,
-        scoring_models.fit_weight,
-        scoring_models.engagement_weight,
-        coalesce(component_totals.is_disqualified, false) as is_disqualified
-    from leads
-    cross join scoring_models
-    left join component_totals
-        on scoring_models.scoring_model = component_totals.scoring_model
-            and leads.lead_id = component_totals.lead_id
-
-),
-
-combined as (
-
-    select
-        scored.*,
-        {{ round_decimal(
-            'least(100.0, greatest(0.0, fit_weight * fit_score + engagement_weight * engagement_score + negative_points))',
-            2) }} as score
-    from scored
-
-),
-
-graded as (
-
-    select
-        combined.scoring_model,
-        combined.lead_id,
-        grade_thresholds.grade,
-        row_number() over (
-            partition by combined.scoring_model, combined.lead_id
-            order by grade_thresholds.min_fit_score desc, grade_thresholds.grade asc
-        ) as grade_rank
-    from combined
-    inner join grade_thresholds
-        on combined.scoring_model = grade_thresholds.scoring_model
-            and combined.fit_score >= grade_thresholds.min_fit_score
-
-),
-
-scores as (
-
-    select
-        {{ dbt.concat(['combined.scoring_model', "':'", 'combined.lead_id']) }} as lead_score_id,
-        combined.scoring_model,
-        combined.lead_id,
-        combined.score,
-        coalesce(graded.grade, 'D') as grade,
-        {{ score_band('combined.score') }} as score_band,
-        {{ round_decimal('combined.fit_score', 2) }} as fit_score,
-        {{ round_decimal('combined.engagement_score', 2) }} as engagement_score,
-        {{ round_decimal('combined.fit_points', 4) }} as fit_points,
-        {{ round_decimal('combined.engagement_points', 4) }} as engagement_points,
-        {{ round_decimal('combined.negative_points', 4) }} as negative_points,
-        {{ round_decimal('combined.raw_points', 4) }} as raw_points,
-        combined.is_disqualified,
-        {{ dbt.concat([
-            "coalesce(top_reasons.reason_1, '')",
-            "coalesce('; ' || top_reasons.reason_2, '')",
-            "coalesce('; ' || top_reasons.reason_3, '')",
-        ]) }} as top_reasons,
-        last_activity.last_activity_at,
-        scoring_dates.as_of
-    from combined
-    cross join scoring_dates
-    left join graded
-        on combined.scoring_model = graded.scoring_model
-            and combined.lead_id = graded.lead_id
-            and graded.grade_rank = 1
-    left join top_reasons
-        on combined.scoring_model = top_reasons.scoring_model
-            and combined.lead_id = top_reasons.lead_id
-    left join last_activity
-        on combined.scoring_model = last_activity.scoring_model
-            and combined.lead_id = last_activity.lead_id
-
-),
-
-won as (
-
-    select
-        conversions.lead_id,
-        min(conversions.converted_at) as converted_at
-    from conversions
-    cross join scoring_dates
-    where cast(conversions.converted_at as date) <= scoring_dates.as_of
-    group by conversions.lead_id
-
-),
-
-top_ranks as (
-
-    select
-        scoring_model,
-        max(stage_rank) as top_stage_rank
-    from stage_thresholds
-    group by scoring_model
-
-),
-
-threshold_stages as (
-
-    select
-        scores.scoring_model,
-        scores.lead_id,
-        stage_thresholds.stage,
-        stage_thresholds.stage_rank,
-        row_number() over (
-            partition by scores.scoring_model, scores.lead_id
-            order by stage_thresholds.stage_rank desc
-        ) as stage_preference
-    from scores
-    inner join stage_thresholds
-        on scores.scoring_model = stage_thresholds.scoring_model
-            and scores.score >= stage_thresholds.min_score
-            -- Grades run A (best) to D, so "B or better" is grade <= 'B'.
-            and (stage_thresholds.best_grade_required is null or scores.grade <= stage_thresholds.best_grade_required)
 
 ),
 
 final as (
 
     select
-        scores.*,
-        -- Converted leads are customers, disqualified leads rank lowest, the
-        -- rest take the highest seeded stage whose score and grade they meet.
-        case
-            when won.lead_id is not null then 'customer'
-            when scores.is_disqualified then 'disqualified'
-            else threshold_stages.stage
-        end as stage,
-        case
-            when won.lead_id is not null then top_ranks.top_stage_rank + 1
-            when scores.is_disqualified then 0
-            else threshold_stages.stage_rank
-        end as stage_rank,
-        won.converted_at
+        scores.lead_score_id,
+        scores.scoring_model,
+        scores.lead_id,
+        scores.score,
+        scores.grade,
+        scores.score_band,
+        scores.fit_score,
+        scores.engagement_score,
+        scores.fit_points,
+        scores.engagement_points,
+        scores.negative_points,
+        scores.raw_points,
+        scores.is_disqualified,
+        scores.top_reasons,
+        scores.last_activity_at,
+        scores.as_of,
+        scores.stage,
+        scores.stage_rank,
+        scores.converted_at,
+        last_changes.score_changed_at,
+        last_changes.stage_changed_at
     from scores
-    left join threshold_stages
-        on scores.scoring_model = threshold_stages.scoring_model
-            and scores.lead_id = threshold_stages.lead_id
-            and threshold_stages.stage_preference = 1
-    left join won
-        on scores.lead_id = won.lead_id
-    left join top_ranks
-        on scores.scoring_model = top_ranks.scoring_model
+    inner join scoring_dates
+        on scores.as_of = scoring_dates.as_of
+    left join last_changes
+        on scores.scoring_model = last_changes.scoring_model
+            and scores.lead_id = last_changes.lead_id
 
 )
 

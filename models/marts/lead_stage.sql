@@ -24,6 +24,7 @@ final as (
         score_band,
         is_disqualified,
         converted_at,
+        stage_changed_at,
         as_of
     from lead_scores
 

@@ -1,13 +1,14 @@
-{#- One row per build: the as_of it scored, the load watermarks it read up
-    to, and whether it rescored every lead or only the changed ones. The next
-    build reads the last row to decide what to rescore; a reverse-ETL sync can
-    read it to know when scores moved. Never full-refreshed: it is the history. -#}
+{#- One row per build: the date it published, the dates it scored (more than
+    one in a backfill), the load watermarks it read up to and how many changes
+    it added to lead_score_history. The runner's validation gate and a sync
+    tool read the last row. Never full-refreshed: it is the log. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=false,
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
+
 -- Written after the marts it describes, so a failed build records nothing.
 -- depends_on: {{ ref('lead_stage') }}
 -- depends_on: {{ ref('lead_score_components') }}
@@ -15,15 +16,31 @@
 
 with
 
-scope as (
+scoring_dates as (
 
-    select * from {{ ref('int_rescoring_scope') }}
+    select
+        max(case when is_latest then as_of end) as as_of,
+        min(as_of) as first_as_of,
+        count(*) as dates_scored
+    from {{ ref('int_scoring_dates') }}
 
 ),
 
-rescored as (
+loaded_through as (
 
-    select count(*) as leads_rescored from {{ ref('int_leads_to_rescore') }}
+    select
+        (select max(events.loaded_at) from {{ ref('int_events_deduplicated') }} as events) as events_loaded_through,
+        (select max(leads.loaded_at) from {{ ref('base_crm__leads') }} as leads) as leads_loaded_through,
+        (select max(conversions.loaded_at) from {{ ref('base_crm__conversions') }} as conversions)
+            as conversions_loaded_through
+
+),
+
+history_added as (
+
+    select count(*) as history_changes
+    from {{ ref('lead_score_history') }}
+    where run_id = '{{ invocation_id }}'
 
 ),
 
@@ -42,16 +59,16 @@ final as (
     select
         cast(coalesce(previous_runs.last_run_number, 0) + 1 as {{ dbt.type_bigint() }}) as run_number,
         '{{ invocation_id }}' as invocation_id,
-        scope.as_of,
-        scope.rules_digest,
-        scope.events_loaded_through,
-        scope.leads_loaded_through,
-        scope.conversions_loaded_through,
-        case when scope.rescore_all then 'all_leads' else 'changed_leads' end as rescored,
-        scope.rescore_all_reason,
-        rescored.leads_rescored
-    from scope
-    cross join rescored
+        scoring_dates.as_of,
+        scoring_dates.first_as_of,
+        scoring_dates.dates_scored,
+        loaded_through.events_loaded_through,
+        loaded_through.leads_loaded_through,
+        loaded_through.conversions_loaded_through,
+        history_added.history_changes
+    from scoring_dates
+    cross join loaded_through
+    cross join history_added
     cross join previous_runs
 
 )

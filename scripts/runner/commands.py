@@ -2,7 +2,7 @@
 
 import os
 
-from . import dbt_build, gate, generate, hints, load, publish, report, validate
+from . import dbt_build, gate, generate, hints, history, load, publish, report, validate
 from .errors import UserError
 from .paths import PROJECT_DIR, duckdb_path, reports_dir
 from .warehouse import read_sql
@@ -14,6 +14,7 @@ def run(args) -> int:
     handler = {
         "generate": cmd_generate, "load": cmd_load, "build": cmd_build, "validate": cmd_validate,
         "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo, "docs": cmd_docs,
+        "backfill": cmd_backfill,
     }[args.command]
     return handler(args)
 
@@ -67,6 +68,14 @@ def cmd_build(args) -> int:
     return 0 if valid else 1
 
 
+def cmd_backfill(args) -> int:
+    from datetime import date
+
+    last = date.fromisoformat(args.last) if args.last else None
+    return history.backfill(args.target, date.fromisoformat(args.first), last, history.parse_every(args.every),
+                            args.dates_per_run, args.reset_history)
+
+
 def cmd_validate(args) -> int:
     return 0 if validate.validate_marts(args.target, max_reject_share=args.max_reject_share) else 1
 
@@ -90,6 +99,11 @@ def print_summary(target: str) -> None:
         print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
     for line in hints.build_hints(target):
         print(line)
+    recorded = read_sql("select max(as_of) as recorded, (select max(as_of) from marts.lead_scores) as scored "
+                        "from marts.lead_score_history", target).iloc[0]
+    if str(recorded["recorded"]) not in ("None", "NaT") and str(recorded["scored"])[:10] < str(recorded["recorded"])[:10]:
+        print(f"history not written: as_of {str(recorded['scored'])[:10]} is before the latest date "
+              f"marts.lead_score_history records ({str(recorded['recorded'])[:10]}); history only moves forward")
     for row in quality.itertuples():
         duplicates = f" ({row.duplicate_rows:,} of them repeats of rows already loaded)" if row.duplicate_rows else ""
         print(f"raw {row.source_table}: {row.raw_rows:,} rows = {row.accepted_rows:,} accepted "
@@ -103,6 +117,10 @@ EXPORT_COLUMNS = ("scoring_model, lead_id, score, grade, score_band, stage, stag
 def cmd_export(args) -> int:
     if args.out.suffix not in (".csv", ".parquet"):
         raise UserError(f"{args.out}: the export file must end in .csv or .parquet")
+    if args.changes_since is not None:
+        if args.scoring_model:
+            raise UserError("--changes-since exports every scoring model's changes; drop --scoring-model")
+        return history.export_changes(args.target, args.changes_since, args.out, args.allow_unvalidated)
     known = list(read_sql("select distinct scoring_model from marts.lead_scores order by scoring_model",
                           args.target)["scoring_model"])
     if not known:

@@ -1,10 +1,29 @@
--- Each accepted lead has exactly one score per active scoring model.
+-- Each accepted lead that existed on the published as_of (some version of it
+-- created and updated by then) has exactly one score per active scoring model.
 with
+
+published as (
+
+    select as_of from {{ ref('int_scoring_dates') }}
+    where is_latest
+
+),
+
+existing_leads as (
+
+    select distinct lead_versions.lead_id
+    from {{ ref('stg_crm__lead_versions') }} as lead_versions
+    cross join published
+    where
+        (lead_versions.created_at is null or cast(lead_versions.created_at as date) <= published.as_of)
+        and (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= published.as_of)
+
+),
 
 expected as (
 
     select count(*) as expected_rows
-    from {{ ref('stg_crm__leads') }}
+    from existing_leads
     cross join {{ ref('stg_rules__scoring_models') }} as scoring_models
     where scoring_models.is_active
 

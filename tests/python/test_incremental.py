@@ -1,15 +1,17 @@
 """Incremental builds give exactly what a full refresh gives on the same data."""
 
 import csv
+from datetime import date
 
 import pytest
 
 from conftest import PROJECT_DIR, Runner, copy_project
 
 MARTS = {
-    "lead_scores": "select * exclude (last_activity_at), cast(last_activity_at as varchar) "
-                   "from marts.lead_scores order by lead_score_id",
-    "lead_stage": "select * from marts.lead_stage order by lead_stage_id",
+    # score_changed_at and stage_changed_at are when a build recorded the change: they differ by design.
+    "lead_scores": "select * exclude (last_activity_at, score_changed_at, stage_changed_at), "
+                   "cast(last_activity_at as varchar) from marts.lead_scores order by lead_score_id",
+    "lead_stage": "select * exclude (stage_changed_at) from marts.lead_stage order by lead_stage_id",
     "lead_score_components": "select * from marts.lead_score_components order by all",
     "data_quality_rejects": "select * from marts.data_quality_rejects order by all",
     "data_quality_summary": "select * from marts.data_quality_summary order by all",
@@ -108,15 +110,28 @@ def test_incremental_builds_equal_a_full_refresh(batches, tmp_path):
     # The incremental state holds one partial per batch, not one copy of everything per build.
     batches_in_state = incremental.scalar("select count(distinct batch_loaded_at) from intermediate.int_event_rule_matches_daily")
     assert batches_in_state == 3
-    # The last build rescored only the leads the third batch touched, and said so.
-    runs = incremental.query("select rescored, rescore_all_reason, leads_rescored from marts.scoring_runs order by run_number")
-    assert runs[0] == ("all_leads", "first_run", 300)
-    assert runs[-1][:2] == ("changed_leads", None)
-    with_new_events = {row[0] for row in incremental.query(
-        f"select lead_id from raw.events where _loaded_at = timestamp '{STAMPS[2]}' "
-        "and lead_id in (select lead_id from raw.leads)")}
-    assert runs[-1][2] == len(with_new_events | {"L000000999", "L000000000", "L000000003"})
-    assert 10 < runs[-1][2] < 300
+    # The last build recorded what the third batch changed, and only that.
+    runs = incremental.query("select as_of, dates_scored, history_changes from marts.scoring_runs order by run_number")
+    assert [run[:2] for run in runs] == [(date(2026, 10, 31), 1)] * 3
+    assert runs[0][2] == 600  # 300 leads x 2 scoring models, all new
+    assert 0 < runs[-1][2] < 600
+
+
+@pytest.mark.parametrize("later", [
+    pytest.param("2026-11-01", id="a_day_later"),
+    pytest.param("2026-12-01", id="a_month_later", marks=pytest.mark.slow),
+])
+def test_as_of_moving_forward_equals_a_full_refresh(batches, tmp_path, later):
+    """The daily refresh: data built as of one date, then the next build's as_of moves on."""
+    incremental = Runner(PROJECT_DIR, tmp_path / "incremental.duckdb", tmp_path / "r1")
+    load_in_batches(incremental, batches, build_each=True)
+    incremental.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    incremental.run("build", "--as-of", later, "--skip-validation")
+    full = assert_equals_a_full_refresh(incremental, batches, tmp_path, PROJECT_DIR, later)
+    # Decay really moved the scores between the two dates.
+    moved = incremental.scalar(f"select count(*) from marts.lead_score_history where as_of = date '{later}'")
+    assert moved > 0
+    assert full.scalar("select max(as_of) from marts.lead_scores") == date.fromisoformat(later)
 
 
 def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):

@@ -1,0 +1,134 @@
+"""Scores over time: backfill the history, export the change feed after a cursor.
+
+Backfill scores many dates per dbt run (int_scoring_dates yields them all and
+every lead-level model is keyed by as_of), so a year of daily history is a
+dozen dbt runs, not 365 builds. The engagement state is built once, by the
+first run; later runs only rebuild the date-keyed models.
+"""
+
+import time
+from datetime import date, timedelta
+
+from . import dbt_build, gate, publish
+from .errors import UserError
+from .warehouse import execute, read_sql
+
+HISTORY = "marts.lead_score_history"
+CHANGE_COLUMNS = ("change_seq, lead_id, scoring_model, change_type, previous_score, score, score_delta, "
+                  "previous_grade, grade, previous_stage, stage, top_reasons, as_of, scored_at, run_id")
+
+
+def parse_every(text: str) -> int:
+    """'1d', '7d' or '7' -> days."""
+    days = text[:-1] if text.lower().endswith("d") else text
+    if not days.isdigit() or int(days) < 1:
+        raise UserError(f"--every '{text}': give a number of days such as 1d or 7d")
+    return int(days)
+
+
+def backfill_dates(first: date, last: date, every_days: int) -> list[date]:
+    """Every every_days from first, and last itself (the series may not land on it)."""
+    dates = [first + timedelta(days=offset) for offset in range(0, (last - first).days + 1, every_days)]
+    if dates[-1] != last:
+        dates.append(last)
+    return dates
+
+
+def recorded_through(target: str) -> date | None:
+    """The latest as_of the history records, or None when there is no history yet."""
+    try:
+        found = read_sql(f"select cast(max(as_of) as {_text(target)}) as as_of from {HISTORY}", target)
+    except UserError:
+        return None
+    value = found.iloc[0]["as_of"]
+    return None if value is None or str(value) in ("None", "NaT", "nan") else date.fromisoformat(str(value)[:10])
+
+
+def default_last_date(target: str) -> date:
+    """The date a plain build scores as of: the latest date in the data (int_scoring_dates)."""
+    found = read_sql(
+        "select cast(max(d) as " + _text(target) + ") as as_of from ("
+        "select max(occurred_on) as d from intermediate.int_events_deduplicated "
+        "union all select max(cast(coalesce(updated_at, created_at) as date)) from staging.stg_crm__leads "
+        "union all select max(cast(converted_at as date)) from staging.stg_crm__conversions) as latest", target)
+    value = found.iloc[0]["as_of"]
+    if value is None or str(value) in ("None", "NaT", "nan"):
+        raise UserError("no date in the data to backfill up to; pass --to YYYY-MM-DD")
+    return date.fromisoformat(str(value)[:10])
+
+
+def backfill(target: str, first: date, last: date | None, every_days: int, dates_per_run: int,
+             reset_history: bool) -> int:
+    dbt_build.check_raw_is_loaded(target)
+    started = time.monotonic()
+    success, results = dbt_build.run_dbt("seed", target, label="dbt seed", phases=False)
+    if not success:
+        return _report_failure(dbt_build.failures(results))
+    if last is None:
+        # The event state and staging must exist to know the data's latest date.
+        success, results = dbt_build.run_dbt("run", target, extra_args=["--select", "+int_scoring_dates"],
+                                             label="dbt run (staging)", phases=False)
+        if not success:
+            return _report_failure(dbt_build.failures(results))
+        last = default_last_date(target)
+    if first > last:
+        raise UserError(f"--from {first} is after --to {last}")
+    recorded = recorded_through(target)
+    if recorded is not None and recorded >= first:
+        if not reset_history:
+            raise UserError(f"{HISTORY} already records scores as of {recorded}; backfill adds dates after it "
+                            f"(--from {recorded + timedelta(days=1)} or later), or pass --reset-history to drop "
+                            "the recorded history and rebuild it from --from")
+        execute([(f"drop table if exists {HISTORY}", [])], target)
+        print(f"history reset: {HISTORY} dropped (it recorded scores up to {recorded})")
+    dates = backfill_dates(first, last, every_days)
+    chunks = [dates[i:i + dates_per_run] for i in range(0, len(dates), dates_per_run)]
+    print(f"backfill: {len(dates)} dates from {first} to {last}, every {every_days} day(s), "
+          f"in {len(chunks)} dbt run(s)")
+    for number, chunk in enumerate(chunks, start=1):
+        dbt_vars = {"as_of": chunk[-1].isoformat()}
+        if len(chunk) > 1:
+            dbt_vars |= {"as_of_from": chunk[0].isoformat(), "as_of_every_days": every_days}
+        # The first run brings the event state up to date; later ones rebuild only what dates change.
+        select = "+lead_score_history" if number == 1 else "int_scoring_dates+,+lead_score_history"
+        success, results = dbt_build.run_dbt(
+            "run", target, dbt_vars, ["--select", select],
+            label=f"backfill {number}/{len(chunks)} ({chunk[0]}..{chunk[-1]})", phases=False)
+        if not success:
+            return _report_failure(dbt_build.failures(results))
+    # The marts end as a normal build as of the last date leaves them: tested and complete.
+    problems = dbt_build.build(target, as_of=last.isoformat())
+    if problems:
+        return _report_failure(problems)
+    summary = read_sql(f"select count(*) as changes, min(as_of) as first_as_of, max(as_of) as last_as_of, "
+                       f"max(change_seq) as last_seq from {HISTORY}", target).iloc[0]
+    print(f"history: {int(summary['changes']):,} changes from {str(summary['first_as_of'])[:10]} to "
+          f"{str(summary['last_as_of'])[:10]}, cursor at change_seq {int(summary['last_seq'] or 0):,} "
+          f"({time.monotonic() - started:.1f}s)")
+    return 0
+
+
+def export_changes(target: str, since: int, out, allow_unvalidated: bool) -> int:
+    if not allow_unvalidated:
+        gate.check_exportable(target)
+    frame = read_sql(f"select {CHANGE_COLUMNS} from {HISTORY} where change_seq > ? order by change_seq",
+                     target, [since])
+    publish.write_frame_atomically(frame, out)
+    if frame.empty:
+        print(f"exported 0 changes to {out}: none after change_seq {since}; the cursor stays at {since}")
+    else:
+        print(f"exported {len(frame):,} changes to {out} (change_seq {int(frame['change_seq'].iloc[0]):,} to "
+              f"{int(frame['change_seq'].iloc[-1]):,}); next cursor: --changes-since "
+              f"{int(frame['change_seq'].iloc[-1])}")
+    return 0
+
+
+def _report_failure(problems: list[str]) -> int:
+    print(f"\nbackfill failed: {len(problems)} problem(s)")
+    for line in problems:
+        print("  " + line)
+    return 1
+
+
+def _text(target: str) -> str:
+    return "string" if target == "spark" else "varchar"

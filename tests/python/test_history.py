@@ -1,0 +1,130 @@
+"""Scores over time: point-in-time builds, the change history, stage transitions, backfill, the change feed."""
+
+import csv
+
+import pytest
+
+from conftest import PROJECT_DIR, Runner
+
+LEAD_HEADER = ["lead_id", "email", "first_name", "last_name", "job_title", "company_name", "employees",
+               "industry", "country", "created_at", "updated_at"]
+EVENT_HEADER = ["event_id", "lead_id", "event_type", "occurred_at", "url", "email_type", "duration_seconds",
+                "session_id"]
+HISTORY_ROWS = ("select change_seq, lead_id, scoring_model, change_type, previous_score, score, score_delta, "
+                "previous_stage, stage, cast(as_of as varchar) from marts.lead_score_history "
+                "where scoring_model = 'b2b_default' order by change_seq")
+
+
+def write_csv(path, header, rows):
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def lead(lead_id, title, created, updated, employees="250", country="BR", first="Ana", last="Silva"):
+    return [lead_id, f"{first.lower()}.{lead_id.lower()}@acme.com", first, last, title, "Acme Ltd", employees,
+            "Software", country, created, updated]
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    """A: a CEO whose later version (2026-10-05) is an intern. B: a VP who asks for a demo on 2026-10-07.
+    D: created on 2026-10-05. So as of 2026-10-01 the world has A (as CEO) and B only."""
+    leads = [
+        lead("A", "CEO", "2026-09-01", "2026-09-01"),
+        lead("A", "Intern", "2026-09-01", "2026-10-05"),
+        lead("B", "VP Sales", "2026-09-01", "2026-09-01", first="Bruno", last="Costa"),
+        lead("D", "Director", "2026-10-05", "2026-10-05", first="Davi", last="Lima"),
+    ]
+    files = {
+        "leads": write_csv(tmp_path / "leads.csv", LEAD_HEADER, leads),
+        "events_1": write_csv(tmp_path / "events_1.csv", EVENT_HEADER,
+                              [["E1", "A", "page_view", "2026-09-20 10:00:00", "/blog", "", "", ""]]),
+        "events_2": write_csv(tmp_path / "events_2.csv", EVENT_HEADER, [
+            ["E2", "B", "demo_request", "2026-10-07 10:00:00", "/demo", "", "", ""],
+            ["E3", "B", "trial_request", "2026-10-07 11:00:00", "/trial", "", "", ""],
+            ["E4", "B", "page_view", "2026-10-07 11:05:00", "/pricing", "", "", ""],
+        ]),
+        "leads_replaced": write_csv(tmp_path / "leads_replaced.csv", LEAD_HEADER, [leads[0], leads[1], leads[3]]),
+    }
+    return Runner(PROJECT_DIR, tmp_path / "warehouse.duckdb", tmp_path / "reports"), files
+
+
+def scores(runner: Runner) -> dict:
+    return {row[0]: row[1:] for row in runner.query(
+        "select lead_id, score, stage from marts.lead_scores where scoring_model = 'b2b_default'")}
+
+
+def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path):
+    runner, files = scenario
+    runner.run("load", "--leads", files["leads"], "--events", files["events_1"], "--loaded-at", "2026-10-10 06:00:00")
+
+    # Build 1, as of 2026-10-01: point in time. D does not exist yet, A is still the CEO.
+    runner.run("build", "--as-of", "2026-10-01", "--skip-validation")
+    first = scores(runner)
+    assert sorted(first) == ["A", "B"]
+    assert runner.scalar("select job_title from intermediate.int_leads_enriched where lead_id = 'A'") == "CEO"
+
+    # Build 2, as of 2026-10-08, after B's demo and trial requests are appended.
+    runner.run("load", "--events", files["events_2"], "--mode", "append", "--loaded-at", "2026-10-10 07:00:00")
+    runner.run("build", "--as-of", "2026-10-08", "--skip-validation")
+    second = scores(runner)
+    assert sorted(second) == ["A", "B", "D"]
+    assert second["A"][0] < first["A"][0]  # the intern version scores less than the CEO did
+    assert second["B"][0] > first["B"][0] and second["B"][1] != first["B"][1]
+
+    # Build 3: a replace load without B; B disappears.
+    runner.run("load", "--leads", files["leads_replaced"], "--events", files["events_1"],
+               "--loaded-at", "2026-10-10 08:00:00")
+    runner.run("build", "--as-of", "2026-10-08", "--skip-validation")
+    assert sorted(scores(runner)) == ["A", "D"]
+
+    (a1, a1_stage), (b1, b1_stage) = first["A"], first["B"]
+    (a2, a2_stage), (b2, b2_stage), (d2, d2_stage) = second["A"], second["B"], second["D"]
+    history = runner.query(HISTORY_ROWS)
+    # change_seq counts both scoring models; this reads b2b_default's rows in cursor order.
+    assert [row[1:] for row in history] == [
+        ("A", "b2b_default", "insert", None, a1, a1, None, a1_stage, "2026-10-01"),
+        ("B", "b2b_default", "insert", None, b1, b1, None, b1_stage, "2026-10-01"),
+        ("A", "b2b_default", "update", a1, a2, pytest.approx(a2 - a1), a1_stage, a2_stage, "2026-10-08"),
+        ("B", "b2b_default", "update", b1, b2, pytest.approx(b2 - b1), b1_stage, b2_stage, "2026-10-08"),
+        ("D", "b2b_default", "insert", None, d2, d2, None, d2_stage, "2026-10-08"),
+        ("B", "b2b_default", "delete", b2, None, pytest.approx(-b2), b2_stage, None, "2026-10-08"),
+    ]
+    sequence = [row[0] for row in runner.query("select change_seq from marts.lead_score_history order by change_seq")]
+    assert sequence == list(range(1, len(sequence) + 1))
+
+    # B's stage change is a transition, with the days it spent in its first stage.
+    transitions = runner.query(
+        "select lead_id, from_stage, to_stage, cast(transitioned_on as varchar), days_in_from_stage "
+        "from marts.lead_stage_transitions where scoring_model = 'b2b_default' and lead_id = 'B' order by change_seq")
+    assert transitions == [("B", None, b1_stage, "2026-10-01", None), ("B", b1_stage, b2_stage, "2026-10-08", 7)]
+    changed_at = runner.query("select score_changed_at, stage_changed_at from marts.lead_scores "
+                              "where lead_id = 'D' and scoring_model = 'b2b_default'")[0]
+    assert changed_at[0] is not None and changed_at[0] == changed_at[1]
+
+    # A fourth identical build adds nothing; nor does --full-refresh, which keeps the history.
+    rows = len(sequence)
+    runner.run("build", "--as-of", "2026-10-08", "--skip-validation")
+    runner.run("build", "--as-of", "2026-10-08", "--skip-validation", "--full-refresh")
+    assert runner.scalar("select count(*) from marts.lead_score_history") == rows
+    assert [run[0] for run in runner.query("select history_changes from marts.scoring_runs order by run_number")][-2:] \
+        == [0, 0]
+
+    # A build as of an earlier date scores it but does not rewrite the past.
+    completed = runner.run("build", "--as-of", "2026-10-01", "--skip-validation")
+    assert runner.scalar("select count(*) from marts.lead_score_history") == rows
+    assert "history not written" in completed.stdout
+
+    # The change feed after a cursor, and the cursor it hands back.
+    out = tmp_path / "changes.csv"
+    completed = runner.run("export", "--changes-since", "6", "--out", str(out), "--allow-unvalidated")
+    with out.open() as handle:
+        exported = list(csv.DictReader(handle))
+    assert [int(row["change_seq"]) for row in exported] == list(range(7, rows + 1))
+    assert f"next cursor: --changes-since {rows}" in completed.stdout
+    completed = runner.run("export", "--changes-since", str(rows), "--out", str(tmp_path / "none.parquet"),
+                           "--allow-unvalidated")
+    assert f"the cursor stays at {rows}" in completed.stdout
