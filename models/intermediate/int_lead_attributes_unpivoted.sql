@@ -6,7 +6,7 @@
 {%- if execute -%}
     {%- set available = [] -%}
     {%- for col in adapter.get_columns_in_relation(leads_relation) -%}
-        {%- if col.name | lower not in ('lead_id', 'as_of') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
+        {%- if col.name | lower not in ('lead_id', 'as_of', 'source_row', 'is_current_version', 'version_recency') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {%- set rules = run_query("select distinct attribute, rule_id, scoring_model from " ~ ref('stg_rules__fit_rules') ~ " order by 1, 2") -%}
     {%- for rule in rules.rows -%}

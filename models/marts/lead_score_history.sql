@@ -181,11 +181,11 @@ final as (
         changes.change_type,
         case when changes.was_present then changes.previous_score end as previous_score,
         changes.score,
-        case
-            when changes.change_type = 'update' then changes.score - changes.previous_score
-            when changes.change_type = 'insert' then changes.score
-            else -1 * changes.previous_score
-        end as score_delta,
+        -- Scores have 2 decimals; so has their difference (without float noise).
+        {{ round_decimal(
+            "case when changes.change_type = 'update' then changes.score - changes.previous_score "
+            ~ "when changes.change_type = 'insert' then changes.score else -1 * changes.previous_score end", 2) }}
+            as score_delta,
         case when changes.was_present then changes.previous_grade end as previous_grade,
         changes.grade,
         case when changes.was_present then changes.previous_stage end as previous_stage,

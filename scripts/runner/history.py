@@ -90,9 +90,11 @@ def backfill(target: str, first: date, last: date | None, every_days: int, dates
         if len(chunk) > 1:
             dbt_vars |= {"as_of_from": chunk[0].isoformat(), "as_of_every_days": every_days}
         # The first run brings the event state up to date; later ones rebuild only what dates change.
-        select = "+lead_score_history" if number == 1 else "int_scoring_dates+,+lead_score_history"
+        # scoring_runs logs each run, with the dates it scored.
+        select = (["+lead_score_history", "+scoring_runs"] if number == 1 else
+                  ["int_scoring_dates+,+lead_score_history", "int_scoring_dates+,+scoring_runs"])
         success, results = dbt_build.run_dbt(
-            "run", target, dbt_vars, ["--select", select],
+            "run", target, dbt_vars, ["--select", *select],
             label=f"backfill {number}/{len(chunks)} ({chunk[0]}..{chunk[-1]})", phases=False)
         if not success:
             return _report_failure(dbt_build.failures(results))
@@ -105,6 +107,8 @@ def backfill(target: str, first: date, last: date | None, every_days: int, dates
     print(f"history: {int(summary['changes']):,} changes from {str(summary['first_as_of'])[:10]} to "
           f"{str(summary['last_as_of'])[:10]}, cursor at change_seq {int(summary['last_seq'] or 0):,} "
           f"({time.monotonic() - started:.1f}s)")
+    print("the marts are as of " + last.isoformat() + "; run `validate` before `export` (export refuses "
+          "unvalidated marts)")
     return 0
 
 

@@ -1,8 +1,10 @@
 """Great Expectations suites over the marts (GX Core 1.x).
 
 GX's SQL path over duckdb-engine is unreliable (GX issues #10738, #11579), so
-each mart is read into a pandas DataFrame, only the columns its expectations
-need, and validated there. The suites are code: edit them here; their bounds
+each suite's query runs in the warehouse and GX validates its result as a
+pandas DataFrame. No query returns a mart's rows: per-row checks come back as
+violation counts (one row, whatever the mart's size), summaries as a few rows
+per table, model or stage; a failing check then reads five offending keys. The suites are code: edit them here; their bounds
 live in dbt_project.yml under `vars: validation:`.
 """
 
@@ -46,26 +48,12 @@ def suites(target: str, config: dict) -> list[SuiteSpec]:
     import great_expectations as gx
 
     e = gx.expectations
-    grades = sorted(read_sql("select distinct grade from rules.grade_thresholds", target)["grade"].str.strip().str.upper())
-    stages = sorted(read_sql("select distinct stage from rules.stage_thresholds", target)["stage"].str.strip().str.lower())
-    stages += ["customer", "disqualified"]
-    score_columns = ("score", "fit_score", "engagement_score")
-
-    lead_scores = [
-        e.ExpectColumnValuesToNotBeNull(column="lead_score_id"),
-        e.ExpectColumnValuesToBeUnique(column="lead_score_id"),
-        e.ExpectColumnValuesToNotBeNull(column="lead_id"),
-        *[e.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=100) for c in score_columns],
-        *[e.ExpectColumnValuesToNotBeNull(column=c) for c in score_columns],
-        e.ExpectColumnValuesToBeInSet(column="grade", value_set=grades),
-        e.ExpectColumnValuesToNotBeNull(column="as_of"),
-    ]
-    lead_stage = [
-        e.ExpectColumnValuesToNotBeNull(column="lead_stage_id"),
-        e.ExpectColumnValuesToBeUnique(column="lead_stage_id"),
-        e.ExpectColumnValuesToBeInSet(column="stage", value_set=stages),
-        e.ExpectColumnValuesToNotBeNull(column="stage_rank"),
-    ]
+    # Per-row checks on the lead-level marts run in SQL as violation counts (one row back, whatever the
+    # mart's size); a failing check then reads a few offending rows as examples.
+    lead_scores = [e.ExpectColumnValuesToBeBetween(column=check, min_value=0, max_value=0)
+                   for check in LEAD_SCORE_CHECKS]
+    lead_stage = [e.ExpectColumnValuesToBeBetween(column=check, min_value=0, max_value=0)
+                  for check in LEAD_STAGE_CHECKS]
     rejects = [
         e.ExpectColumnValuesToBeBetween(column="rejected_share", min_value=0, max_value=config["max_reject_share"]),
         # Every raw row is accepted or rejected: nothing unexplained.
@@ -91,14 +79,67 @@ def suites(target: str, config: dict) -> list[SuiteSpec]:
     return [
         SuiteSpec("score_coverage", COVERAGE_QUERY, coverage),
         SuiteSpec("engagement_collapse", engagement_collapse_query(config["min_leads_for_stage_mix"]), collapse),
-        SuiteSpec("lead_scores", "select lead_score_id, lead_id, score, fit_score, engagement_score, grade, as_of "
-                  "from marts.lead_scores", lead_scores),
-        SuiteSpec("lead_stage", "select lead_stage_id, stage, stage_rank from marts.lead_stage", lead_stage),
+        SuiteSpec("lead_scores", violation_query("marts.lead_scores", LEAD_SCORE_CHECKS),
+                  lead_scores),
+        SuiteSpec("lead_stage", violation_query("marts.lead_stage", LEAD_STAGE_CHECKS), lead_stage),
         SuiteSpec("data_quality_summary", "select source_table, rejected_share, "
                   "raw_rows - accepted_rows - rejected_rows as unexplained_rows from marts.data_quality_summary",
                   rejects),
         SuiteSpec("stage_mix", stage_mix_query(config["min_leads_for_stage_mix"]), stage_mix),
     ]
+
+
+# check name -> (condition a bad row meets, the key column its examples show). Uniqueness is counted apart.
+LEAD_SCORE_CHECKS = {
+    "lead_score_id_is_null": ("checked.lead_score_id is null", "lead_id"),
+    "lead_score_id_is_repeated": (None, "lead_score_id"),
+    "lead_id_is_null": ("checked.lead_id is null", "lead_score_id"),
+    **{f"{column}_outside_0_100": (f"checked.{column} is null or checked.{column} < 0 or checked.{column} > 100",
+                                   "lead_score_id")
+       for column in ("score", "fit_score", "engagement_score")},
+    "grade_not_seeded": ("allowed.grade is null", "lead_score_id"),
+    "as_of_is_null": ("checked.as_of is null", "lead_score_id"),
+}
+LEAD_STAGE_CHECKS = {
+    "lead_stage_id_is_null": ("checked.lead_stage_id is null", "lead_id"),
+    "lead_stage_id_is_repeated": (None, "lead_stage_id"),
+    "stage_not_seeded": ("allowed.stage is null", "lead_stage_id"),
+    "stage_rank_is_null": ("checked.stage_rank is null", "lead_stage_id"),
+}
+
+
+def violation_query(table: str, checks: dict) -> str:
+    """One row: rows_checked, then per check the number of rows that break it."""
+    counts = ["count(*) as rows_checked"]
+    for name, (condition, key) in checks.items():
+        if condition is None:  # a repeated key: rows minus distinct keys
+            counts.append(f"count(checked.{key}) - count(distinct checked.{key}) as {name}")
+        else:
+            counts.append(f"sum(case when {condition} then 1 else 0 end) as {name}")
+    return f"select {', '.join(counts)} from {table} as checked {allowed_join(table)}"
+
+
+def allowed_join(table: str) -> str:
+    """The seeded values a column may hold, joined as `allowed` (read from the seeds, never pasted)."""
+    if table == "marts.lead_scores":
+        return ("left join (select distinct upper(trim(grade)) as grade from rules.grade_thresholds) as allowed "
+                "on checked.grade = allowed.grade")
+    if table == "marts.lead_stage":
+        return ("left join (select distinct lower(trim(stage)) as stage from rules.stage_thresholds "
+                "union select 'customer' union select 'disqualified') as allowed on checked.stage = allowed.stage")
+    return ""
+
+
+def violation_examples(table: str, checks: dict, check: str, target: str) -> list[str]:
+    """A few keys of the rows that break one check (read only when it failed)."""
+    condition, key = checks[check]
+    if condition is None:
+        query = (f"select {key} from {table} as checked where {key} is not null group by {key} "
+                 f"having count(*) > 1 order by {key} limit {EXAMPLES}")
+    else:
+        query = (f"select checked.{key} from {table} as checked {allowed_join(table)} "
+                 f"where {condition} order by checked.{key} limit {EXAMPLES}")
+    return [str(value) for value in read_sql(query, target).iloc[:, 0]]
 
 
 COVERAGE_QUERY = (
@@ -166,6 +207,10 @@ def run_suite(context, spec: SuiteSpec, frame: pd.DataFrame):
     return definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
 
 
+ROW_CHECKS = {"lead_scores": ("marts.lead_scores", LEAD_SCORE_CHECKS),
+              "lead_stage": ("marts.lead_stage", LEAD_STAGE_CHECKS)}
+
+
 def validate_marts(target: str = "duckdb", max_reject_share: float | None = None, out=print) -> bool:
     """Run every suite; print a readable report; return True when all pass."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -198,9 +243,18 @@ def validate_marts(target: str = "duckdb", max_reject_share: float | None = None
         result = run_suite(context, spec, frame)
         failed = [r for r in result.results if not r.success]
         passed = len(result.results) - len(failed)
-        out(f"{spec.name}: {passed} of {len(result.results)} expectations passed ({len(frame):,} rows)")
+        checked = int(frame["rows_checked"].iloc[0]) if "rows_checked" in frame else len(frame)
+        out(f"{spec.name}: {passed} of {len(result.results)} expectations passed ({checked:,} rows)")
         for check in failed:
             all_passed = False
+            if spec.name in ROW_CHECKS:
+                table, checks = ROW_CHECKS[spec.name]
+                name = check.expectation_config.kwargs["column"]
+                failed_checks.append(name)
+                examples = violation_examples(table, checks, name, target)
+                out(f"  FAIL {name}: {int(frame[name].iloc[0]):,} of {checked:,} row(s); "
+                    f"examples: {', '.join(examples) or 'none'}")
+                continue
             failed_checks.append(describe(check.expectation_config))
             details = check.result or {}
             examples = details.get("partial_unexpected_list", [])[:EXAMPLES]

@@ -35,6 +35,7 @@ def backfill_equals_daily_builds(tmp_path, every: str, step_days: int):
     assert "--reset-history" in refused.stderr
 
 
+@pytest.mark.slow
 def test_backfill_every_10_days_equals_builds_on_those_days(tmp_path):
     backfill_equals_daily_builds(tmp_path, "10d", 10)
 

@@ -114,8 +114,11 @@ def test_an_out_of_range_score_fails_validation(tmp_path):
     runner.run("build", "--as-of", "2026-10-31")
     with duckdb.connect(str(source)) as con:
         con.execute("update marts.lead_scores set score = 120 where lead_score_id = 'b2b_default:D1_ENGAGED_EXEC'")
+        con.execute("update marts.lead_scores set grade = 'Z' where lead_score_id = 'smb_self_serve:D1_ENGAGED_EXEC'")
     completed = runner.run("validate", expect=1)
-    assert "FAIL score between 0.0 and 100.0: 1 row(s) do not (10.00%); examples: 120.0" in completed.stdout
+    assert "FAIL score_outside_0_100: 1 of 20 row(s); examples: b2b_default:D1_ENGAGED_EXEC" in completed.stdout
+    assert "FAIL grade_not_seeded: 1 of 20 row(s); examples: smb_self_serve:D1_ENGAGED_EXEC" in completed.stdout
+    assert "lead_scores: 6 of 8 expectations passed (20 rows)" in completed.stdout
 
 
 def test_a_month_first_file_is_read_with_date_order_mdy(tmp_path):
