@@ -74,13 +74,13 @@ def backfill(target: str, first: date, last: date | None, every_days: int, dates
     if first > last:
         raise UserError(f"--from {first} is after --to {last}")
     recorded = recorded_through(target)
-    if recorded is not None and recorded >= first:
-        if not reset_history:
-            raise UserError(f"{HISTORY} already records scores as of {recorded}; backfill adds dates after it "
-                            f"(--from {recorded + timedelta(days=1)} or later), or pass --reset-history to drop "
-                            "the recorded history and rebuild it from --from")
+    if recorded is not None and reset_history:
         execute([(f"drop table if exists {HISTORY}", [])], target)
         print(f"history reset: {HISTORY} dropped (it recorded scores up to {recorded})")
+    elif recorded is not None and recorded >= first:
+        raise UserError(f"{HISTORY} already records scores as of {recorded}; backfill adds dates after it "
+                        f"(--from {recorded + timedelta(days=1)} or later), or pass --reset-history to drop "
+                        "the recorded history and rebuild it from --from")
     dates = backfill_dates(first, last, every_days)
     chunks = [dates[i:i + dates_per_run] for i in range(0, len(dates), dates_per_run)]
     print(f"backfill: {len(dates)} dates from {first} to {last}, every {every_days} day(s), "

@@ -116,9 +116,9 @@ def test_an_out_of_range_score_fails_validation(tmp_path):
         con.execute("update marts.lead_scores set score = 120 where lead_score_id = 'b2b_default:D1_ENGAGED_EXEC'")
         con.execute("update marts.lead_scores set grade = 'Z' where lead_score_id = 'smb_self_serve:D1_ENGAGED_EXEC'")
     completed = runner.run("validate", expect=1)
-    assert "FAIL score_outside_0_100: 1 of 20 row(s); examples: b2b_default:D1_ENGAGED_EXEC" in completed.stdout
-    assert "FAIL grade_not_seeded: 1 of 20 row(s); examples: smb_self_serve:D1_ENGAGED_EXEC" in completed.stdout
-    assert "lead_scores: 6 of 8 expectations passed (20 rows)" in completed.stdout
+    assert "FAIL score_outside_0_100: 1 of 10 row(s); examples: b2b_default:D1_ENGAGED_EXEC" in completed.stdout
+    assert "FAIL grade_not_seeded: 1 of 10 row(s); examples: smb_self_serve:D1_ENGAGED_EXEC" in completed.stdout
+    assert "lead_scores: 6 of 8 expectations passed (10 rows)" in completed.stdout
 
 
 def test_a_month_first_file_is_read_with_date_order_mdy(tmp_path):

@@ -118,7 +118,7 @@ def test_incremental_builds_equal_a_full_refresh(batches, tmp_path):
 
 
 @pytest.mark.parametrize("later", [
-    pytest.param("2026-11-01", id="a_day_later"),
+    pytest.param("2026-11-01", id="a_day_later", marks=pytest.mark.slow),
     pytest.param("2026-12-01", id="a_month_later", marks=pytest.mark.slow),
 ])
 def test_as_of_moving_forward_equals_a_full_refresh(batches, tmp_path, later):
