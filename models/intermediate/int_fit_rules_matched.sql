@@ -1,4 +1,4 @@
-{#- One row per scoring date, lead, scoring model and fit or negative attribute rule it meets. -#}
+{#- One row per lead version, scoring model and fit or negative attribute rule it meets. -#}
 
 with
 
@@ -21,7 +21,7 @@ rules as (
 final as (
 
     select
-        attributes.as_of,
+        attributes.lead_version,
         rules.scoring_model,
         attributes.lead_id,
         rules.rule_id,

@@ -1,4 +1,4 @@
-{#- One row per scoring date, lead and attribute that some fit rule reads, nulls included
+{#- One row per lead version and attribute that some fit rule reads, nulls included
     (is_absent needs them). Only the real column names of int_leads_enriched
     become SQL; a rule naming a column that does not exist fails the build. -#}
 {%- set leads_relation = ref('int_leads_enriched') -%}
@@ -6,7 +6,7 @@
 {%- if execute -%}
     {%- set available = [] -%}
     {%- for col in adapter.get_columns_in_relation(leads_relation) -%}
-        {%- if col.name | lower not in ('lead_id', 'as_of', 'source_row', 'is_current_version', 'version_recency') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
+        {%- if col.name | lower not in ('lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {%- set rules = run_query("select distinct attribute, rule_id, scoring_model from " ~ ref('stg_rules__fit_rules') ~ " order by 1, 2") -%}
     {%- for rule in rules.rows -%}
@@ -33,8 +33,8 @@ unpivoted as (
 
     -- An empty, typed first branch: a rule set that reads no attribute still builds.
     select
-        as_of,
         lead_id,
+        lead_version,
         cast(null as {{ type_text() }}) as attribute_name,
         cast(null as {{ type_text() }}) as attribute_value
     from leads
@@ -42,8 +42,8 @@ unpivoted as (
     {%- for attribute in attributes %}
     union all
     select
-        as_of,
         lead_id,
+        lead_version,
         '{{ attribute }}' as attribute_name,
         cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
     from leads
@@ -54,8 +54,8 @@ unpivoted as (
 final as (
 
     select
-        as_of,
         lead_id,
+        lead_version,
         attribute_name,
         attribute_value,
         {{ normalized_text('attribute_value') }} as value_text,

@@ -6,12 +6,9 @@
 
 with
 
-leads as (
+versions_in_effect as (
 
-    select
-        as_of,
-        lead_id
-    from {{ ref('int_leads_enriched') }}
+    select * from {{ ref('int_lead_versions_in_effect') }}
 
 ),
 
@@ -45,15 +42,46 @@ engagement_rules as (
 
 ),
 
+-- Fit matches belong to a lead version; each date takes the version in effect on it.
 components as (
 
-    select * from fit_components
+    select
+        versions_in_effect.as_of,
+        fit_components.scoring_model,
+        fit_components.lead_id,
+        fit_components.rule_id,
+        fit_components.category,
+        fit_components.rule_group,
+        fit_components.is_disqualifying,
+        fit_components.raw_points,
+        fit_components.decay_factor,
+        fit_components.decayed_points,
+        fit_components.evidence_value,
+        fit_components.event_count,
+        fit_components.last_event_at
+    from fit_components
+    inner join versions_in_effect
+        on fit_components.lead_id = versions_in_effect.lead_id
+            and fit_components.lead_version = versions_in_effect.lead_version
     union all
-    select engagement_components.*
+    select
+        engagement_components.as_of,
+        engagement_components.scoring_model,
+        engagement_components.lead_id,
+        engagement_components.rule_id,
+        engagement_components.category,
+        engagement_components.rule_group,
+        engagement_components.is_disqualifying,
+        engagement_components.raw_points,
+        engagement_components.decay_factor,
+        engagement_components.decayed_points,
+        engagement_components.evidence_value,
+        engagement_components.event_count,
+        engagement_components.last_event_at
     from engagement_components
-    inner join leads
-        on engagement_components.as_of = leads.as_of
-            and engagement_components.lead_id = leads.lead_id
+    inner join versions_in_effect
+        on engagement_components.as_of = versions_in_effect.as_of
+            and engagement_components.lead_id = versions_in_effect.lead_id
 
 ),
 

@@ -11,7 +11,7 @@ leads as (
     select
         as_of,
         lead_id
-    from {{ ref('int_leads_enriched') }}
+    from {{ ref('int_lead_versions_in_effect') }}
 
 ),
 

@@ -1,43 +1,39 @@
-{#- Per scoring date, every lead as it was then, with the attributes rules
-    score: seniority from the title, email domain kind, gibberish, territory,
-    plus every custom column. A lead created after the date is not there yet;
-    a lead updated after it is seen in the version that was current on it. -#}
+{#- Every lead version some scoring date uses (int_lead_versions_in_effect),
+    once, with the attributes rules score: seniority from the title, email
+    domain kind, gibberish, territory, plus every custom column. Keyed by
+    version, not date, so a backfill of many dates matches fit rules once per
+    version. -#}
 
 with
 
-lead_versions as (
-
-    select * from {{ ref('stg_crm__lead_versions') }}
-
-),
-
-scoring_dates as (
-
-    select * from {{ ref('int_scoring_dates') }}
-
-),
-
 versions_in_effect as (
 
+    select distinct
+        lead_id,
+        lead_version
+    from {{ ref('int_lead_versions_in_effect') }}
+
+),
+
+copies as (
+
     select
-        scoring_dates.as_of,
         lead_versions.*,
         row_number() over (
-            partition by scoring_dates.as_of, lead_versions.lead_id
-            order by lead_versions.updated_at desc nulls last, lead_versions.loaded_at desc, lead_versions.source_row desc
-        ) as version_recency
-    from lead_versions
-    inner join scoring_dates
-        -- A version without dates cannot be placed in time: it counts from the start.
-        on (lead_versions.created_at is null or cast(lead_versions.created_at as date) <= scoring_dates.as_of)
-            and (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= scoring_dates.as_of)
+            partition by lead_versions.lead_id, lead_versions.lead_version
+            order by lead_versions.loaded_at desc, lead_versions.source_row desc
+        ) as copy_number
+    from {{ ref('stg_crm__lead_versions') }} as lead_versions
+    inner join versions_in_effect
+        on lead_versions.lead_id = versions_in_effect.lead_id
+            and lead_versions.lead_version = versions_in_effect.lead_version
 
 ),
 
 leads as (
 
-    select * from versions_in_effect
-    where version_recency = 1
+    select * from copies
+    where copy_number = 1
 
 ),
 
@@ -71,8 +67,8 @@ territories as (
 territory_matches as (
 
     select distinct
-        leads.as_of,
-        leads.lead_id
+        leads.lead_id,
+        leads.lead_version
     from leads
     inner join territories
         on leads.country = territories.country
@@ -104,8 +100,8 @@ final as (
     left join competitor_domains
         on leads.email_domain = competitor_domains.email_domain
     left join territory_matches
-        on leads.as_of = territory_matches.as_of
-            and leads.lead_id = territory_matches.lead_id
+        on leads.lead_id = territory_matches.lead_id
+            and leads.lead_version = territory_matches.lead_version
 
 )
 

@@ -38,6 +38,8 @@ final as (
         {%- endfor %}
         loaded_at,
         source_row,
+        -- A version is its content: two identical rows are one version.
+        row_fingerprint as lead_version,
         is_current_version
     from leads
 
