@@ -1,4 +1,4 @@
-"""Charts a person would rather see than read: score distribution, funnel, conversion by band."""
+"""Charts a person would rather see than read: score distribution, funnel, conversion by band, stage entries."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no screen needed
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from .warehouse import read_sql
 
@@ -22,11 +23,16 @@ def write_charts(target: str, out: Path) -> list[Path]:
         "sum(case when stage = 'customer' then 1 else 0 end) as customers "
         "from marts.lead_scores group by scoring_model, score_band", target)
     thresholds = read_sql("select scoring_model, stage, min_score from rules.stage_thresholds", target)
+    # Entries into a stage per day, from the history (first stages of new leads apart); weeks are summed here.
+    entries = read_sql(
+        "select scoring_model, to_stage, transitioned_on, count(*) as leads from marts.lead_stage_transitions "
+        "where from_stage is not null group by scoring_model, to_stage, transitioned_on", target)
     models = sorted(scores["scoring_model"].unique())
     return [
         _score_distribution(scores, thresholds, models, out / "score_distribution.png"),
         _funnel(stages, models, out / "funnel.png"),
         _conversion_by_band(bands, models, out / "conversion_by_band.png"),
+        _stage_entries(entries, models, out / "stage_entries_per_week.png"),
     ]
 
 
@@ -92,4 +98,25 @@ def _conversion_by_band(bands, models, path: Path) -> Path:
         axis.set(title=model, xlabel="score band", ylabel="converted, %", ylim=(0, max(rates.max() * 1.3, 1)))
         if len(rows) == 1:
             _note_if_flat(axis, rows["floor"])
+    return _save(figure, path)
+
+
+NO_HISTORY_NOTE = "no stage changes recorded yet:\nbuilds on later days add them,\nor fill the past with `backfill`"
+
+
+def _stage_entries(entries, models, path: Path) -> Path:
+    figure, axes = _panels(models, "Leads entering each stage, per week (from lead_stage_transitions)")
+    for axis, model in zip(axes, models, strict=False):
+        rows = entries[entries.scoring_model == model].copy()
+        axis.set(title=model, xlabel="week starting", ylabel="leads entering the stage")
+        if rows.empty:
+            axis.text(0.5, 0.5, NO_HISTORY_NOTE, transform=axis.transAxes, ha="center", va="center", fontsize=10,
+                      color="#444444", bbox={"facecolor": "white", "edgecolor": "#999999"})
+            continue
+        rows["week"] = pd.to_datetime(rows["transitioned_on"]).dt.to_period("W-SUN").dt.start_time
+        weekly = rows.pivot_table(index="week", columns="to_stage", values="leads", aggfunc="sum", fill_value=0)
+        for stage in weekly.columns:
+            axis.plot(weekly.index, weekly[stage], marker="o", markersize=3, label=str(stage))
+        axis.legend(title="stage entered", fontsize=8)
+        figure.autofmt_xdate()
     return _save(figure, path)

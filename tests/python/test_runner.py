@@ -133,10 +133,10 @@ def test_bad_as_of_is_refused_before_dbt_runs(runner):
     assert "is not a date written YYYY-MM-DD" in completed.stderr
 
 
-def test_report_draws_the_three_charts(generated, tmp_path):
+def test_report_draws_the_four_charts(generated, tmp_path):
     runner, _, _ = generated
     completed = runner.run("report", "--out", str(tmp_path))
-    for name in ("score_distribution.png", "funnel.png", "conversion_by_band.png"):
+    for name in ("score_distribution.png", "funnel.png", "conversion_by_band.png", "stage_entries_per_week.png"):
         chart = tmp_path / name
         assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
         assert f"chart: {chart}" in completed.stdout
