@@ -105,7 +105,8 @@ def parser() -> argparse.ArgumentParser:
     bf.add_argument("--reset-history", action="store_true",
                     help="drop the recorded history first when it already reaches --from")
 
-    r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band, stage entries per week"))
+    r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band, "
+                                   "stage entries per week"))
     r.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
 
     d = with_target(sub.add_parser("diff", help="what-if: score with candidate rule seeds, report stage moves"))
