@@ -78,7 +78,7 @@ def build_hints(target: str) -> list[str]:
 
 # Columns that name or date a lead rather than describe it: no rule should score them.
 IDENTITY_COLUMNS = {"lead_id", "first_name", "last_name", "email", "phone", "created_at", "updated_at",
-                    "loaded_at", "email_local_part", "source_row", "is_current_version"}
+                    "loaded_at", "email_local_part", "source_row", "is_current_version", "lead_version"}
 
 
 def columns_with_values(target: str) -> list[str]:
