@@ -180,8 +180,14 @@ fit as (
         sum(case when category = 'negative' then decayed_points else 0 end) as attribute_negative_points
     from intermediate.int_fit_rules_matched group by all
 ),
+-- Point in time, as the marts: a lead created after as_of is not scored yet.
+existing_leads as (
+    select distinct trim(lead_id) as lead_id from raw.leads
+    where nullif(trim(lead_id), '') is not null
+        and coalesce(cast(try_cast(trim(created_at) as timestamp) as date) <= date '{as_of}', true)
+),
 leads_by_model as (
-    select m.*, l.lead_id from active_models as m cross join known_leads as l
+    select m.*, l.lead_id from active_models as m cross join existing_leads as l
 ),
 parts as (
     select lm.scoring_model, lm.lead_id,

@@ -1,7 +1,8 @@
-{#- Point in time: per scoring date, each lead that existed then and the
-    version of it that was current on that date (by updated_at). A lead
-    created after the date is not there yet; a version updated after it is
-    not seen. Narrow on purpose: a backfill has one row per lead and date. -#}
+{#- Point in time: per scoring date, each lead that existed then (created on
+    or before it) and the version of it current on that date: the latest
+    updated by then. A version updated later is not seen, unless the data has
+    no earlier one (then the earliest known stands in). Narrow on purpose: a
+    backfill has one row per lead and date. -#}
 
 with
 
@@ -24,21 +25,38 @@ scoring_dates as (
 
 ),
 
-ranked as (
+candidates as (
 
     select
         scoring_dates.as_of,
-        lead_versions.lead_id,
-        lead_versions.lead_version,
-        row_number() over (
-            partition by scoring_dates.as_of, lead_versions.lead_id
-            order by lead_versions.updated_at desc nulls last, lead_versions.loaded_at desc, lead_versions.source_row desc
-        ) as version_recency
+        lead_versions.*,
+        (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= scoring_dates.as_of)
+            as is_updated_by_date
     from lead_versions
     inner join scoring_dates
-        -- A version without dates cannot be placed in time: it counts from the start.
-        on (lead_versions.created_at is null or cast(lead_versions.created_at as date) <= scoring_dates.as_of)
-            and (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= scoring_dates.as_of)
+        -- A lead without a creation date cannot be placed in time: it counts from the start.
+        on lead_versions.created_at is null or cast(lead_versions.created_at as date) <= scoring_dates.as_of
+
+),
+
+ranked as (
+
+    select
+        as_of,
+        lead_id,
+        lead_version,
+        row_number() over (
+            partition by as_of, lead_id
+            order by
+                -- The latest version updated by the date; failing that (a CRM export keeps only the
+                -- latest row of a lead), the earliest version known: the best the data says of the lead then.
+                (case when is_updated_by_date then 0 else 1 end),
+                (case when is_updated_by_date then updated_at end) desc nulls last,
+                updated_at asc,
+                loaded_at desc,
+                source_row desc
+        ) as version_recency
+    from candidates
 
 ),
 

@@ -1,5 +1,5 @@
--- Each accepted lead that existed on the published as_of (some version of it
--- created and updated by then) has exactly one score per active scoring model.
+-- Each accepted lead that existed on the published as_of (created by then, or
+-- with no creation date) has exactly one score per active scoring model.
 with
 
 published as (
@@ -14,9 +14,7 @@ existing_leads as (
     select distinct lead_versions.lead_id
     from {{ ref('stg_crm__lead_versions') }} as lead_versions
     cross join published
-    where
-        (lead_versions.created_at is null or cast(lead_versions.created_at as date) <= published.as_of)
-        and (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= published.as_of)
+    where lead_versions.created_at is null or cast(lead_versions.created_at as date) <= published.as_of
 
 ),
 
