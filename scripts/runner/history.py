@@ -45,16 +45,10 @@ def recorded_through(target: str) -> date | None:
 
 
 def default_last_date(target: str) -> date:
-    """The date a plain build scores as of: the latest date in the data (int_scoring_dates)."""
-    found = read_sql(
-        "select cast(max(d) as " + _text(target) + ") as as_of from ("
-        "select max(occurred_on) as d from intermediate.int_events_deduplicated "
-        "union all select max(cast(coalesce(updated_at, created_at) as date)) from staging.stg_crm__leads "
-        "union all select max(cast(converted_at as date)) from staging.stg_crm__conversions) as latest", target)
-    value = found.iloc[0]["as_of"]
-    if value is None or str(value) in ("None", "NaT", "nan"):
-        raise UserError("no date in the data to backfill up to; pass --to YYYY-MM-DD")
-    return date.fromisoformat(str(value)[:10])
+    """The date a plain build scores as of, as int_scoring_dates decides it (not worked out again here)."""
+    found = read_sql(f"select cast(max(as_of) as {_text(target)}) as as_of from intermediate.int_scoring_dates "
+                     "where is_latest", target)
+    return date.fromisoformat(str(found.iloc[0]["as_of"])[:10])
 
 
 # Lead x date rows one dbt run may score: beyond about this many, DuckDB spills to disk within the
