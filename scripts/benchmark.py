@@ -55,7 +55,8 @@ active_models as (
         cast(fit_max_points as double) as fit_max_points,
         cast(engagement_max_points as double) as engagement_max_points
     from rules.scoring_models
-    where lower(trim(is_active)) in ('true', 't', 'yes', 'y', '1')
+    -- The predictive model is learnt, not written: the reference covers the rules models.
+    where lower(trim(is_active)) in ('true', 't', 'yes', 'y', '1') and lower(trim(kind)) = 'rules'
 ),
 rules as (
     select
@@ -211,7 +212,8 @@ select
     count(*) as compared,
     count(*) filter (where abs(r.score - m.score) > 0.011 or abs(r.engagement_score - m.engagement_score) > 0.011)
         as different,
-    (select count(*) from marts.lead_scores) as mart_rows,
+    (select count(*) from marts.lead_scores
+     where scoring_model in (select scoring_model from main.reference_scores)) as mart_rows,
     (select count(*) from main.reference_scores) as reference_rows
 from main.reference_scores as r
 inner join marts.lead_scores as m using (scoring_model, lead_id)

@@ -24,6 +24,12 @@ engagement_components as (
 
 ),
 
+predictive_components as (
+
+    select * from {{ ref('int_predictive_contributions') }}
+
+),
+
 rule_groups as (
 
     select * from {{ ref('stg_rules__rule_groups') }}
@@ -43,6 +49,7 @@ engagement_rules as (
 ),
 
 -- Fit matches belong to a lead version; each date takes the version in effect on it.
+-- A predictive model's features are its components: "+12 lead_source = web form".
 components as (
 
     select
@@ -58,7 +65,8 @@ components as (
         fit_components.decayed_points,
         fit_components.evidence_value,
         fit_components.event_count,
-        fit_components.last_event_at
+        fit_components.last_event_at,
+        cast(null as {{ type_text() }}) as feature_description
     from fit_components
     inner join versions_in_effect
         on fit_components.lead_id = versions_in_effect.lead_id
@@ -77,11 +85,29 @@ components as (
         engagement_components.decayed_points,
         engagement_components.evidence_value,
         engagement_components.event_count,
-        engagement_components.last_event_at
+        engagement_components.last_event_at,
+        cast(null as {{ type_text() }}) as feature_description
     from engagement_components
     inner join versions_in_effect
         on engagement_components.as_of = versions_in_effect.as_of
             and engagement_components.lead_id = versions_in_effect.lead_id
+    union all
+    select
+        as_of,
+        scoring_model,
+        lead_id,
+        feature_name as rule_id,
+        case when feature_source = 'engagement' then 'engagement' else 'fit' end as category,
+        cast(null as {{ type_text() }}) as rule_group,
+        false as is_disqualifying,
+        points as raw_points,
+        1.0 as decay_factor,
+        points as decayed_points,
+        bin_label as evidence_value,
+        cast(null as {{ dbt.type_bigint() }}) as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
+        {{ dbt.concat(['feature_name', "' = '", 'bin_label']) }} as feature_description
+    from predictive_components
 
 ),
 
@@ -117,7 +143,7 @@ described as (
 
     select
         capped.*,
-        coalesce(fit_rules.description, engagement_rules.description) as rule_description,
+        coalesce(fit_rules.description, engagement_rules.description, capped.feature_description) as rule_description,
         engagement_rules.award
     from capped
     left join fit_rules

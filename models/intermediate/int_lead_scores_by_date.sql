@@ -15,10 +15,24 @@ leads as (
 
 ),
 
+predictive_model as (
+
+    select base_probability from {{ ref('int_predictive_model') }}
+    where status = 'trained'
+
+),
+
+-- A predictive model scores only once trained (predictive_model_summary says why not).
 scoring_models as (
 
-    select * from {{ ref('stg_rules__scoring_models') }}
-    where is_active
+    select
+        scoring_models.*,
+        predictive_model.base_probability
+    from {{ ref('stg_rules__scoring_models') }} as scoring_models
+    left join predictive_model
+        on scoring_models.kind = 'predictive'
+    where scoring_models.is_active
+        and (scoring_models.kind = 'rules' or predictive_model.base_probability is not null)
 
 ),
 
@@ -124,15 +138,31 @@ scored as (
         coalesce(component_totals.engagement_points, 0) as engagement_points,
         coalesce(component_totals.negative_points, 0) as negative_points,
         coalesce(component_totals.raw_points, 0) as raw_points,
+        -- A predictive model's points are score points around the average lead's score.
         least(100.0, greatest(
             0.0,
-            100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points
+            case
+                when scoring_models.kind = 'predictive'
+                    then 100.0 * scoring_models.base_probability + coalesce(component_totals.fit_points, 0)
+                else 100.0 * coalesce(component_totals.fit_points, 0) / scoring_models.fit_max_points
+            end
         )) as fit_score,
         least(100.0, greatest(
             0.0,
-            100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points
+            case
+                when scoring_models.kind = 'predictive'
+                    then 100.0 * scoring_models.base_probability + coalesce(component_totals.engagement_points, 0)
+                else 100.0 * coalesce(component_totals.engagement_points, 0) / scoring_models.engagement_max_points
+            end
         ))
             as engagement_score,
+        case
+            when scoring_models.kind = 'predictive'
+                then least(1.0, greatest(
+                    0.0, scoring_models.base_probability + coalesce(component_totals.raw_points, 0) / 100.0
+                ))
+        end as conversion_probability,
+        scoring_models.kind,
         scoring_models.fit_weight,
         scoring_models.engagement_weight,
         coalesce(component_totals.is_disqualified, false) as is_disqualified
@@ -150,7 +180,9 @@ combined as (
     select
         scored.*,
         {{ round_decimal(
-            'least(100.0, greatest(0.0, fit_weight * fit_score + engagement_weight * engagement_score + negative_points))',
+            "case when kind = 'predictive' then 100.0 * conversion_probability"
+            ~ " else least(100.0, greatest(0.0, fit_weight * fit_score + engagement_weight * engagement_score"
+            ~ " + negative_points)) end",
             2) }} as score
     from scored
 
@@ -181,6 +213,7 @@ scores as (
         combined.scoring_model,
         combined.lead_id,
         combined.score,
+        combined.conversion_probability,
         coalesce(graded.grade, 'D') as grade,
         {{ score_band('combined.score') }} as score_band,
         {{ round_decimal('combined.fit_score', 2) }} as fit_score,

@@ -29,9 +29,7 @@ candidates as (
 
     select
         scoring_dates.as_of,
-        lead_versions.*,
-        (lead_versions.updated_at is null or cast(lead_versions.updated_at as date) <= scoring_dates.as_of)
-            as is_updated_by_date
+        lead_versions.*
     from lead_versions
     inner join scoring_dates
         -- A lead without a creation date cannot be placed in time: it counts from the start.
@@ -47,14 +45,7 @@ ranked as (
         lead_version,
         row_number() over (
             partition by as_of, lead_id
-            order by
-                -- The latest version updated by the date; failing that (a CRM export keeps only the
-                -- latest row of a lead), the earliest version known: the best the data says of the lead then.
-                (case when is_updated_by_date then 0 else 1 end),
-                (case when is_updated_by_date then updated_at end) desc nulls last,
-                updated_at asc,
-                loaded_at desc,
-                source_row desc
+            order by {{ lead_version_preference('updated_at', 'as_of', 'loaded_at', 'source_row') }}
         ) as version_recency
     from candidates
 

@@ -1,19 +1,10 @@
-{#- Every lead version some scoring date uses (int_lead_versions_in_effect),
-    once, with the attributes rules score: seniority from the title, email
-    domain kind, gibberish, territory, plus every custom column. Keyed by
-    version, not date, so a backfill of many dates matches fit rules once per
-    version. -#}
+{#- Every accepted lead version, once, with the attributes rules and the
+    predictive model read: seniority from the title, email domain kind,
+    gibberish, territory, plus every custom column. Keyed by version, not
+    date, so a backfill of many dates matches fit rules once per version, and
+    the predictive model sees a training lead as it was at its snapshot. -#}
 
 with
-
-versions_in_effect as (
-
-    select distinct
-        lead_id,
-        lead_version
-    from {{ ref('int_lead_versions_in_effect') }}
-
-),
 
 copies as (
 
@@ -24,9 +15,6 @@ copies as (
             order by lead_versions.loaded_at desc, lead_versions.source_row desc
         ) as copy_number
     from {{ ref('stg_crm__lead_versions') }} as lead_versions
-    inner join versions_in_effect
-        on lead_versions.lead_id = versions_in_effect.lead_id
-            and lead_versions.lead_version = versions_in_effect.lead_version
 
 ),
 

@@ -47,6 +47,7 @@ final as (
         scores.scoring_model,
         scores.lead_id,
         scores.score,
+        scores.conversion_probability,
         scores.grade,
         scores.score_band,
         scores.fit_score,

@@ -179,7 +179,7 @@ def _conversions_sql(n_leads: int, seed: int) -> str:
         strftime(date '{END_DATE}' - cast(floor(u_created * 300) as integer), '%Y-%m-%d') as converted_at,
         case when u_outcome < 0.7 then 'won' else 'lost' end as outcome
     from base
-    where u_convert < (case when i < {n_leads} * 0.1 then 0.30 when i < {n_leads} * 0.4 then 0.05 else 0.01 end)
+    where u_convert < (case when i < {n_leads} * 0.1 then 0.45 when i < {n_leads} * 0.4 then 0.08 else 0.015 end)
     """
 
 

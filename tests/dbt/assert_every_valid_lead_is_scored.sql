@@ -1,5 +1,6 @@
 -- Each accepted lead that existed on the published as_of (created by then, or
--- with no creation date) has exactly one score per active scoring model.
+-- with no creation date) has exactly one score per active scoring model (a
+-- predictive one once it is trained).
 with
 
 published as (
@@ -23,7 +24,11 @@ expected as (
     select count(*) as expected_rows
     from existing_leads
     cross join {{ ref('stg_rules__scoring_models') }} as scoring_models
+    cross join (
+        select count(*) as trained_models from {{ ref('int_predictive_model') }} where status = 'trained'
+    ) as predictive
     where scoring_models.is_active
+        and (scoring_models.kind = 'rules' or predictive.trained_models > 0)
 
 ),
 

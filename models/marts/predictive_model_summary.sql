@@ -1,0 +1,95 @@
+{#- The predictive model at a glance, one row per predictive scoring model:
+    trained or not (and why not, in one line), on how many leads and as of
+    when, and how well it did on the held-out leads it never saw: AUC (tie-
+    aware rank formula), Brier score, and the Brier score of always guessing
+    the training base rate, the bar any model must clear. -#}
+
+with
+
+scoring_models as (
+
+    select * from {{ ref('stg_rules__scoring_models') }}
+    where kind = 'predictive'
+
+),
+
+model as (
+
+    select * from {{ ref('int_predictive_model') }}
+
+),
+
+scoring_dates as (
+
+    select max(as_of) as trained_as_of from {{ ref('int_scoring_dates') }}
+
+),
+
+predictions as (
+
+    select * from {{ ref('int_predictive_holdout_predictions') }}
+
+),
+
+ranked as (
+
+    select
+        conversion_probability,
+        converted_in_window,
+        rank() over (order by conversion_probability)
+        + (count(*) over (partition by conversion_probability) - 1) / 2.0 as average_rank
+    from predictions
+
+),
+
+holdout_quality as (
+
+    select
+        count(*) as leads,
+        sum(converted_in_window) as converted,
+        sum(case when converted_in_window = 1 then average_rank else 0 end) as positive_rank_sum,
+        avg((conversion_probability - converted_in_window) * (conversion_probability - converted_in_window))
+            as brier,
+        avg(conversion_probability) as mean_probability
+    from ranked
+
+),
+
+final as (
+
+    select
+        scoring_models.scoring_model,
+        scoring_models.is_active,
+        model.status,
+        model.status_reason,
+        scoring_dates.trained_as_of,
+        {{ var('prediction_window_days') | int }} as prediction_window_days,
+        model.first_observed_on as first_training_snapshot_on,
+        model.last_observed_on as last_training_snapshot_on,
+        model.training_leads,
+        model.converted_leads,
+        1.0 * model.converted_leads / nullif(model.training_leads, 0) as training_conversion_rate,
+        model.holdout_leads,
+        model.holdout_converted_leads,
+        model.features_used,
+        model.iterations,
+        model.intercept,
+        model.base_probability,
+        (holdout_quality.positive_rank_sum - holdout_quality.converted * (holdout_quality.converted + 1) / 2.0)
+        / nullif(holdout_quality.converted * (holdout_quality.leads - holdout_quality.converted), 0) as holdout_auc,
+        holdout_quality.brier as holdout_brier,
+        -- Always guessing the training rate: a model must beat this to be worth anything.
+        1.0 * model.holdout_converted_leads / nullif(model.holdout_leads, 0)
+        * (1.0 - 2.0 * model.converted_leads / nullif(model.training_leads, 0))
+        + (1.0 * model.converted_leads / nullif(model.training_leads, 0))
+        * (1.0 * model.converted_leads / nullif(model.training_leads, 0)) as holdout_brier_of_base_rate,
+        holdout_quality.mean_probability as holdout_mean_probability,
+        1.0 * model.holdout_converted_leads / nullif(model.holdout_leads, 0) as holdout_conversion_rate
+    from scoring_models
+    cross join model
+    cross join scoring_dates
+    cross join holdout_quality
+
+)
+
+select * from final
