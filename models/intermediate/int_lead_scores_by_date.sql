@@ -159,8 +159,8 @@ scored as (
         case
             when scoring_models.kind = 'predictive'
                 then least(1.0, greatest(
-                    0.0, scoring_models.base_probability + coalesce(component_totals.raw_points, 0) / 100.0
-                ))
+                        0.0, scoring_models.base_probability + coalesce(component_totals.raw_points, 0) / 100.0
+                    ))
         end as conversion_probability,
         scoring_models.kind,
         scoring_models.fit_weight,

@@ -22,16 +22,22 @@ model as (
 
 weights as (
 
-    {%- for slot in predictive_feature_slots() %}
+    -- One row per slot; an empty, typed first branch keeps the union valid for any slot count.
     select
-        {{ slot }} as feature_slot,
-        w_{{ slot }} as weight,
-        intercept,
-        base_probability
+        cast(null as {{ dbt.type_int() }}) as feature_slot,
+        cast(null as {{ type_double() }}) as weight,
+        cast(null as {{ type_double() }}) as intercept,
+        cast(null as {{ type_double() }}) as base_probability
     from model
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    where 1 = 0
+    {%- for slot in predictive_feature_slots() %}
+        union all
+        select
+            {{ slot }} as feature_slot,
+            w_{{ slot }} as weight,
+            intercept,
+            base_probability
+        from model
     {%- endfor %}
 
 ),

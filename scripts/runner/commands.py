@@ -97,6 +97,8 @@ def print_summary(target: str) -> None:
               f"average score {float(row.average_score):.1f}")
         model_stages = stages[stages.scoring_model == row.scoring_model]
         print("  stages: " + ", ".join(f"{s.stage} {s.leads:,}" for s in model_stages.itertuples()))
+    for line in predictive_summary_lines(target):
+        print(line)
     for line in hints.build_hints(target):
         print(line)
     recorded = read_sql("select max(as_of) as recorded, (select max(as_of) from marts.lead_scores) as scored "
@@ -110,7 +112,27 @@ def print_summary(target: str) -> None:
               f"+ {row.rejected_rows:,} rejected{duplicates}")
 
 
-EXPORT_COLUMNS = ("scoring_model, lead_id, score, grade, score_band, stage, stage_rank, top_reasons, "
+def predictive_summary_lines(target: str) -> list[str]:
+    """One line per active predictive model: how it was trained and how it did on held-out leads, or why not."""
+    models = read_sql(
+        "select scoring_model, status, status_reason, training_leads, converted_leads, prediction_window_days, "
+        "features_used, holdout_leads, holdout_auc, holdout_brier, holdout_brier_of_base_rate "
+        "from marts.predictive_model_summary where is_active order by scoring_model", target)
+    lines = []
+    for row in models.itertuples():
+        if row.status != "trained":
+            lines.append(f"{row.scoring_model}: {row.status_reason}; rules models are scored as usual")
+            continue
+        lines.append(f"{row.scoring_model}: learnt from {row.training_leads:,} leads ({row.converted_leads:,} won within "
+                     f"{row.prediction_window_days} days), {row.features_used} features; "
+                     "its scorecard: marts.predictive_scorecard")
+        if row.holdout_auc == row.holdout_auc and row.holdout_auc is not None:
+            lines.append(f"  on {row.holdout_leads:,} held-out leads: AUC {row.holdout_auc:.3f}, Brier "
+                         f"{row.holdout_brier:.4f} ({row.holdout_brier_of_base_rate:.4f} guessing the base rate)")
+    return lines
+
+
+EXPORT_COLUMNS = ("scoring_model, lead_id, score, conversion_probability, grade, score_band, stage, stage_rank, top_reasons, "
                   "last_activity_at, as_of")
 
 

@@ -25,7 +25,8 @@ expected as (
     from existing_leads
     cross join {{ ref('stg_rules__scoring_models') }} as scoring_models
     cross join (
-        select count(*) as trained_models from {{ ref('int_predictive_model') }} where status = 'trained'
+        select count(*) as trained_models from {{ ref('int_predictive_model') }}
+        where status = 'trained'
     ) as predictive
     where scoring_models.is_active
         and (scoring_models.kind = 'rules' or predictive.trained_models > 0)

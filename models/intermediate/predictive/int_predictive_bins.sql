@@ -119,7 +119,7 @@ category_bins as (
     select
         feature_name,
         value_text as category_value,
-        row_number() over (partition by feature_name order by leads desc, value_text) as bin_order
+        row_number() over (partition by feature_name order by leads desc, value_text asc) as bin_order
     from category_counts
     where leads >= {{ var('predictive_min_bin_leads') | int }}
         and leads >= {{ var('predictive_min_bin_share') | float }} * training_leads

@@ -114,6 +114,12 @@ event_types as (
 
 ),
 
+known_event_types as (
+
+    select count(*) as event_type_count from event_types
+
+),
+
 events_in_lookback as (
 
     select
@@ -123,7 +129,7 @@ events_in_lookback as (
     from observations
     inner join daily_events
         on observations.lead_id = daily_events.lead_id
-            and daily_events.occurred_on <= observations.observed_on
+            and observations.observed_on >= daily_events.occurred_on
             and daily_events.occurred_on > cast({{ dbt.dateadd('day', -lookback_days, 'observations.observed_on') }} as date)
     group by observations.observation_id, daily_events.event_type
 
@@ -137,7 +143,7 @@ last_events as (
     from observations
     inner join daily_events
         on observations.lead_id = daily_events.lead_id
-            and daily_events.occurred_on <= observations.observed_on
+            and observations.observed_on >= daily_events.occurred_on
     group by observations.observation_id
 
 ),
@@ -161,7 +167,7 @@ engagement_values as (
         cast({{ dbt.datediff('last_events.last_event_on', 'observations.observed_on', 'day') }} as {{ type_double() }})
             as value_number
     from observations
-    cross join (select count(*) as event_type_count from event_types) as known_event_types
+    cross join known_event_types
     left join last_events
         on observations.observation_id = last_events.observation_id
     where known_event_types.event_type_count > 0

@@ -8,7 +8,8 @@
     leads, or with no informative feature, the model is not trained and
     status_reason says why in one line; the build stays green. -#}
 {%- set slots = predictive_feature_slots() -%}
-{%- set iterations = var('predictive_iterations') | int -%}
+{#- int(2): sqlfluff's stand-in var() is a word; two steps show it the chain's shape. -#}
+{%- set iterations = var('predictive_iterations') | int(2) -%}
 {%- set min_converted = var('predictive_min_converted') | int -%}
 {%- set min_not_converted = var('predictive_min_not_converted') | int -%}
 {%- set columns = [0] + slots -%}
@@ -33,10 +34,10 @@ matrix as (
 training as (
 
     select
-        converted_in_window as y,
         {%- for slot in slots %}
-        x_{{ slot }}{{ ',' if not loop.last }}
+            x_{{ slot }},
         {%- endfor %}
+        converted_in_window as y
     from matrix
     where observation_role = 'train'
 
@@ -53,11 +54,14 @@ selected_features as (
 counts as (
 
     select
-        sum(case when observation_role = 'train' then 1 else 0 end) as training_leads,
-        coalesce(sum(case when observation_role = 'train' then converted_in_window else 0 end), 0) as converted_leads,
-        sum(case when observation_role = 'holdout' then 1 else 0 end) as holdout_leads,
-        coalesce(sum(case when observation_role = 'holdout' then converted_in_window else 0 end), 0)
-            as holdout_converted_leads,
+        cast(coalesce(sum(case when observation_role = 'train' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+            as training_leads,
+        cast(coalesce(sum(case when observation_role = 'train' then converted_in_window else 0 end), 0)
+            as {{ dbt.type_bigint() }}) as converted_leads,
+        cast(coalesce(sum(case when observation_role = 'holdout' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+            as holdout_leads,
+        cast(coalesce(sum(case when observation_role = 'holdout' then converted_in_window else 0 end), 0)
+            as {{ dbt.type_bigint() }}) as holdout_converted_leads,
         min(observed_on) as first_observed_on,
         max(observed_on) as last_observed_on
     from matrix
@@ -69,12 +73,27 @@ curvature as (
     -- Means of x_j * x_k: the loss's curvature is at most 1/4 of their largest absolute row sum.
     select
         {%- for j in columns %}
-        {%- for k in columns if k >= j %}
-        avg({{ xs[j] }} * {{ xs[k] }}) as m_{{ j }}_{{ k }},
-        {%- endfor %}
+            {%- for k in columns if k >= j %}
+                avg({{ xs[j] }} * {{ xs[k] }}) as m_{{ j }}_{{ k }},
+            {%- endfor %}
         {%- endfor %}
         count(*) as training_rows
     from training
+
+),
+
+curvature_rows as (
+
+    select
+        {%- for j in columns %}
+            {%- for k in columns %}
+                abs(m_{{ [j, k] | min }}_{{ [j, k] | max }})
+                +
+            {%- endfor %}
+            0.0 as row_sum_{{ j }},
+        {%- endfor %}
+        training_rows
+    from curvature
 
 ),
 
@@ -83,54 +102,61 @@ step_0 as (
     select
         ln((counts.converted_leads + 0.5) / (counts.training_leads - counts.converted_leads + 0.5)) as b,
         {%- for slot in slots %}
-        0.0 as w_{{ slot }},
+            0.0 as w_{{ slot }},
         {%- endfor %}
         ln((counts.converted_leads + 0.5) / (counts.training_leads - counts.converted_leads + 0.5)) as previous_b,
         {%- for slot in slots %}
-        0.0 as previous_w_{{ slot }},
+            0.0 as previous_w_{{ slot }},
         {%- endfor %}
         1.0 / (0.25 * greatest(
             {%- for j in columns %}
-            {% for k in columns %}abs(curvature.m_{{ [j, k] | min }}_{{ [j, k] | max }}){{ ' + ' if not loop.last }}{% endfor %}
-            {{- ',' if not loop.last }}
+                curvature_rows.row_sum_{{ j }}{{ ',' if not loop.last }}
             {%- endfor %}
         )) as step_size
     from counts
-    cross join curvature
+    cross join curvature_rows
 
 ),
 {%- for step in range(1, iterations + 1) %}
-{%- set momentum = (step - 1) / (step + 2) %}
+    {%- set momentum = (step - 1) / (step + 2) %}
 
-step_{{ step }} as (
+    looked_{{ step }} as (
 
-    select
-        {%- for j in columns %}
-        max(look_{{ ws[j] }}) - max(step_size) * avg(residual * {{ xs[j] }}) as {{ ws[j] }},
-        {%- endfor %}
-        {%- for j in columns %}
-        max(current_{{ ws[j] }}) as previous_{{ ws[j] }},
-        {%- endfor %}
-        max(step_size) as step_size
-    from (
         select
-            looked.*,
-            {{ sigmoid(linear_terms | join(' + ')) }} - y as residual
-        from (
-            select
-                training.*,
-                {%- for j in columns %}
+            training.*,
+            {%- for j in columns %}
                 previous_step.{{ ws[j] }} as current_{{ ws[j] }},
                 previous_step.{{ ws[j] }} + {{ momentum }} * (previous_step.{{ ws[j] }} - previous_step.previous_{{ ws[j] }})
                     as look_{{ ws[j] }},
-                {%- endfor %}
-                previous_step.step_size
-            from training
-            cross join step_{{ step - 1 }} as previous_step
-        ) as looked
-    ) as residuals
+            {%- endfor %}
+            previous_step.step_size
+        from training
+        cross join step_{{ step - 1 }} as previous_step
 
-),
+    ),
+
+    residuals_{{ step }} as (
+
+        select
+            looked_{{ step }}.*,
+            {{ sigmoid(linear_terms | join(' + ')) }} - y as residual
+        from looked_{{ step }}
+
+    ),
+
+    step_{{ step }} as (
+
+        select
+            {%- for j in columns %}
+                max(look_{{ ws[j] }}) - max(step_size) * avg(residual * {{ xs[j] }}) as {{ ws[j] }},
+            {%- endfor %}
+            {%- for j in columns %}
+                max(current_{{ ws[j] }}) as previous_{{ ws[j] }},
+            {%- endfor %}
+            max(step_size) as step_size
+        from residuals_{{ step }}
+
+    ),
 {%- endfor %}
 
 fitted as (
@@ -170,11 +196,12 @@ final as (
         selected_features.features_used,
         {{ iterations }} as iterations,
         fitted.step_size,
-        fitted.b as intercept,
-        {{ sigmoid('fitted.b') }} as base_probability,
+        -- Six decimals: the engines' sums differ in their last bits; the published model must not.
         {%- for slot in slots %}
-        fitted.w_{{ slot }}{{ ',' if not loop.last }}
+            {{ round_decimal('fitted.w_' ~ slot, 6) }} as w_{{ slot }},
         {%- endfor %}
+        {{ round_decimal('fitted.b', 6) }} as intercept,
+        {{ sigmoid(round_decimal('fitted.b', 6)) }} as base_probability
     from counts
     cross join selected_features
     cross join fitted

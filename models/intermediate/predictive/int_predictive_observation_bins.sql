@@ -44,7 +44,7 @@ numeric_assigned as (
     from numeric_values
     left join bins
         on numeric_values.feature_name = bins.feature_name
-            and bins.lower_edge <= numeric_values.value_number
+            and numeric_values.value_number >= bins.lower_edge
     group by numeric_values.observation_id, numeric_values.feature_name
 
 ),

@@ -46,9 +46,9 @@ final as (
         observations.observed_on,
         observations.converted_in_window,
         {%- for slot in predictive_feature_slots() %}
-        coalesce(max(case when coded.feature_slot = {{ slot }} then coded.woe end), 0.0) as x_{{ slot }}
-        {{- ',' if not loop.last }}
+            coalesce(max(case when coded.feature_slot = {{ slot }} then coded.woe end), 0.0) as x_{{ slot }},
         {%- endfor %}
+        count(coded.feature_slot) as coded_features
     from observations
     left join coded
         on observations.observation_id = coded.observation_id

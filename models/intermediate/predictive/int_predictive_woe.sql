@@ -87,9 +87,10 @@ evidence as (
 
     select
         shares.*,
+        -- Six decimals: every engine publishes the same model (ln's last bits differ).
         case
             when training_leads = 0 then 0.0
-            else ln(converted_share / not_converted_share)
+            else {{ round_decimal('ln(converted_share / not_converted_share)', 6) }}
         end as woe
     from shares
 
@@ -128,10 +129,10 @@ ranked as (
 
     select
         features.*,
-        row_number() over (order by feature_iv desc, feature_name) as feature_rank,
+        row_number() over (order by feature_iv desc, feature_name asc) as feature_rank,
         row_number() over (
             partition by (not is_near_unique and filled_bins >= 2 and feature_iv >= {{ var('predictive_min_iv') | float }})
-            order by feature_iv desc, feature_name
+            order by feature_iv desc, feature_name asc
         ) as eligible_rank,
         (not is_near_unique and filled_bins >= 2 and feature_iv >= {{ var('predictive_min_iv') | float }})
             as is_eligible
