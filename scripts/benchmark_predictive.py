@@ -63,13 +63,14 @@ def _weighted(rng: random.Random, choices: list[tuple[str, float]]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
-def write_custom_leads(out_dir: Path, n_leads: int, seed: int = 7) -> tuple[Path, Path]:
+def write_custom_leads(out_dir: Path, n_leads: int, seed: int = 7, leaky: bool = False) -> tuple[Path, Path]:
     """Leads with custom columns and their outcomes (no events); conversions follow a logistic model.
 
     The true log-odds: -2.6, +2.2 for a Lead Add Form, +1.6 for a working
     professional, -0.9 for "Do Not Email? = Yes", +0.0012 per second on the
     website (capped at 1500), +0.08 per visit (capped at 10). A positive
     converts within 60 days of creation; a few negatives are won after 120.
+    `leaky` adds a "Lead Stage" column a CRM fills after the sale (the outcome itself).
     """
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,7 +81,7 @@ def write_custom_leads(out_dir: Path, n_leads: int, seed: int = 7) -> tuple[Path
         conversions = csv.writer(conv_file)
         leads.writerow(["Prospect ID", "Created On", "Lead Origin", "Do Not Email?", "TotalVisits",
                         "Total Time Spent on Website", "Page Views Per Visit", "What is your current occupation",
-                        "Specialization", "City"])
+                        "Specialization", "City", *(["Lead Stage"] if leaky else [])])
         conversions.writerow(["Prospect ID", "Converted On", "Outcome"])
         for i in range(n_leads):
             origin = _weighted(rng, CUSTOM_ORIGINS)
@@ -93,9 +94,11 @@ def write_custom_leads(out_dir: Path, n_leads: int, seed: int = 7) -> tuple[Path
             log_odds = (-2.6 + 2.2 * (origin == "Lead Add Form") + 1.6 * (occupation == "Working Professional")
                         - 0.9 * (do_not_email == "Yes") + 0.0012 * min(seconds, 1500) + 0.08 * min(visits, 10))
             visits_text = "" if rng.random() < 0.02 else f"{visits:.1f}"
+            converts = rng.random() < 1 / (1 + math.exp(-log_odds))
             leads.writerow([f"P{i:07d}", created.isoformat(), origin, do_not_email, visits_text, seconds,
-                            pages, occupation, rng.choice(CUSTOM_SPECIALIZATIONS), rng.choice(CUSTOM_CITIES)])
-            if rng.random() < 1 / (1 + math.exp(-log_odds)):
+                            pages, occupation, rng.choice(CUSTOM_SPECIALIZATIONS), rng.choice(CUSTOM_CITIES),
+                            *(["Closed Won" if converts else "Open"] if leaky else [])])
+            if converts:
                 won_on = created + dt.timedelta(days=rng.randrange(1, 61))
                 conversions.writerow([f"P{i:07d}", won_on.isoformat(), "won"])
             elif rng.random() < 0.02:
@@ -114,7 +117,8 @@ def leadscore(env: dict, *args: str) -> str:
 
 def predictive_seconds() -> float:
     """Seconds the predictive models took in the last dbt invocation (target/run_results.json)."""
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    results = json.loads((target / "run_results.json").read_text())
     return sum(r["execution_time"] for r in results["results"]
                if r["unique_id"].split(".")[-1].startswith(("int_predictive", "predictive_")))
 

@@ -65,7 +65,9 @@ def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path)
     runner.run("build", "--as-of", "2026-10-01", "--skip-validation")
     first = scores(runner)
     assert sorted(first) == ["A", "B"]
-    assert runner.scalar("select job_title from intermediate.int_leads_enriched where lead_id = 'A'") == "CEO"
+    assert runner.scalar("select job_title from intermediate.int_leads_enriched "
+                         "inner join intermediate.int_lead_versions_in_effect using (lead_id, lead_version) "
+                         "where lead_id = 'A'") == "CEO"
 
     # Build 2, as of 2026-10-08, after B's demo and trial requests are appended.
     runner.run("load", "--events", files["events_2"], "--mode", "append", "--loaded-at", "2026-10-10 07:00:00")

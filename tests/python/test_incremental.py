@@ -105,7 +105,9 @@ def test_incremental_builds_equal_a_full_refresh(batches, tmp_path):
     late_points = full.scalar("select count(*) from marts.lead_score_components where rule_id = 'eng_trial_request' "
                               "and cast(last_event_at as date) = date '2025-11-20'")
     assert late_points > 0
-    assert full.scalar("select job_title from intermediate.int_leads_enriched where lead_id = 'L000000000'") == "CEO"
+    assert full.scalar("select job_title from intermediate.int_leads_enriched "
+                         "inner join intermediate.int_lead_versions_in_effect using (lead_id, lead_version) "
+                         "where lead_id = 'L000000000'") == "CEO"
     assert full.scalar("select stage from marts.lead_stage where lead_id = 'L000000003' limit 1") == "customer"
     # The incremental state holds one partial per batch, not one copy of everything per build.
     batches_in_state = incremental.scalar("select count(distinct batch_loaded_at) from intermediate.int_event_rule_matches_daily")
