@@ -29,7 +29,7 @@ final as (
         max(conversion_probability) as max_probability,
         avg(conversion_probability) as mean_probability,
         sum(converted_in_window) as converted_leads,
-        avg(1.0 * converted_in_window) as conversion_rate
+        avg(cast(converted_in_window as {{ type_double() }})) as conversion_rate
     from deciles
     group by decile
 

@@ -19,12 +19,6 @@ model as (
 
 ),
 
-scoring_dates as (
-
-    select max(as_of) as trained_as_of from {{ ref('int_scoring_dates') }}
-
-),
-
 predictions as (
 
     select * from {{ ref('int_predictive_holdout_predictions') }}
@@ -62,13 +56,14 @@ final as (
         scoring_models.is_active,
         model.status,
         model.status_reason,
-        scoring_dates.trained_as_of,
+        model.trained_as_of,
+        model.fit_number,
         {{ var('prediction_window_days') | int }} as prediction_window_days,
         model.first_observed_on as first_training_snapshot_on,
         model.last_observed_on as last_training_snapshot_on,
         model.training_leads,
         model.converted_leads,
-        1.0 * model.converted_leads / nullif(model.training_leads, 0) as training_conversion_rate,
+        cast(model.converted_leads as {{ type_double() }}) / nullif(model.training_leads, 0) as training_conversion_rate,
         model.holdout_leads,
         model.holdout_converted_leads,
         model.features_used,
@@ -79,15 +74,14 @@ final as (
         / nullif(holdout_quality.converted * (holdout_quality.leads - holdout_quality.converted), 0) as holdout_auc,
         holdout_quality.brier as holdout_brier,
         -- Always guessing the training rate: a model must beat this to be worth anything.
-        1.0 * model.holdout_converted_leads / nullif(model.holdout_leads, 0)
+        cast(model.holdout_converted_leads as {{ type_double() }}) / nullif(model.holdout_leads, 0)
         * (1.0 - 2.0 * model.converted_leads / nullif(model.training_leads, 0))
-        + (1.0 * model.converted_leads / nullif(model.training_leads, 0))
-        * (1.0 * model.converted_leads / nullif(model.training_leads, 0)) as holdout_brier_of_base_rate,
+        + (cast(model.converted_leads as {{ type_double() }}) / nullif(model.training_leads, 0))
+        * (cast(model.converted_leads as {{ type_double() }}) / nullif(model.training_leads, 0)) as holdout_brier_of_base_rate,
         holdout_quality.mean_probability as holdout_mean_probability,
-        1.0 * model.holdout_converted_leads / nullif(model.holdout_leads, 0) as holdout_conversion_rate
+        cast(model.holdout_converted_leads as {{ type_double() }}) / nullif(model.holdout_leads, 0) as holdout_conversion_rate
     from scoring_models
     cross join model
-    cross join scoring_dates
     cross join holdout_quality
 
 )

@@ -173,11 +173,14 @@ def failures(results) -> list[str]:
 
 def _first_line(message) -> str:
     text = str(message).strip()
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.lower().startswith(("compilation error in", "runtime error in", "database error in")):
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[0] == "Parsing Error":
+        # "Parsing Error / Error reading <file> - Runtime Error / Syntax error near line N": say file and line.
+        return "Parsing Error: " + " ".join(lines[1:3])
+    for line in lines:
+        if not line.lower().startswith(("compilation error in", "runtime error in", "database error in")):
             return line
-    return text.splitlines()[0] if text else ""
+    return lines[0] if lines else ""
 
 
 def check_raw_is_loaded(target: str) -> None:

@@ -19,6 +19,14 @@ existing_leads as (
 
 ),
 
+trained_predictive_models as (
+
+    select count(*) as trained_models
+    from {{ ref('int_predictive_model') }}
+    where status = 'trained'
+
+),
+
 expected as (
 
     select count(*) as expected_rows

@@ -52,3 +52,7 @@ def type_timestamp():
 
 def equals(expr1, expr2):
     return f"({expr1} is not distinct from {expr2})"
+
+
+def date_trunc(datepart, date):
+    return f"date_trunc('{datepart}', {date})"

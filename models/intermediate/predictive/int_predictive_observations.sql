@@ -1,6 +1,6 @@
 {#- Whom the predictive model learns from and whom it scores, one row each.
-    Training: every lead whose prediction window has closed by the latest
-    scoring date, seen as it was at its snapshot (creation plus
+    Training: every lead whose prediction window has closed by the training
+    date (the start of the latest scoring date's week), seen as it was at its snapshot (creation plus
     predictive_snapshot_days), labelled 1 when won within
     prediction_window_days of creation. A lead still inside its window is
     scored, never used as a negative; a lead already won at its snapshot was
@@ -9,6 +9,11 @@
     every lead on every scoring date, in the version in effect then. -#}
 {%- set window_days = var('prediction_window_days') | int -%}
 {%- set snapshot_days = var('predictive_snapshot_days') | int -%}
+{%- set retrain_period = var('predictive_retrain_period', 'week') -%}
+{%- if retrain_period not in ('day', 'week', 'month') -%}
+    {{ exceptions.raise_compiler_error(
+        "var predictive_retrain_period must be day, week or month, got '" ~ retrain_period ~ "'") }}
+{%- endif -%}
 {%- set holdout_share = [[var('predictive_holdout_share') | float, 0.0] | max, 1.0] | min -%}
 {#- md5's first two hex digits are uniform over 00-ff: compare them as text. -#}
 {%- set holdout_below = '%02x' % ([(holdout_share * 256) | round | int, 255] | min) -%}
@@ -43,7 +48,10 @@ conversions as (
 
 trained_as_of as (
 
-    select max(as_of) as trained_as_of from {{ ref('int_scoring_dates') }}
+    -- Training data is cut at the start of the latest scoring date's week (var
+    -- predictive_retrain_period), so daily builds within a week reuse one fit.
+    select cast({{ dbt.date_trunc(retrain_period, 'max(as_of)') }} as date) as trained_as_of
+    from {{ ref('int_scoring_dates') }}
 
 ),
 
@@ -81,7 +89,8 @@ training_leads as (
         case
             when substring({{ dbt.hash('leads.lead_id') }}, 1, 2) < '{{ holdout_below }}' then 'holdout'
             else 'train'
-        end as observation_role
+        end as observation_role,
+        trained_as_of.trained_as_of
     from leads
     cross join trained_as_of
     left join won
@@ -117,7 +126,8 @@ observations as (
         observed_on,
         lead_id,
         lead_version,
-        converted_in_window
+        converted_in_window,
+        trained_as_of
     from training_versions
     where version_recency = 1
     union all
@@ -127,7 +137,8 @@ observations as (
         as_of as observed_on,
         lead_id,
         lead_version,
-        cast(null as {{ dbt.type_int() }}) as converted_in_window
+        cast(null as {{ dbt.type_int() }}) as converted_in_window,
+        cast(null as date) as trained_as_of
     from versions_in_effect
 
 ),

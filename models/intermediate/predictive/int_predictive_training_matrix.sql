@@ -45,6 +45,7 @@ final as (
         observations.observation_role,
         observations.observed_on,
         observations.converted_in_window,
+        observations.trained_as_of,
         {%- for slot in predictive_feature_slots() %}
             coalesce(max(case when coded.feature_slot = {{ slot }} then coded.woe end), 0.0) as x_{{ slot }},
         {%- endfor %}
@@ -57,7 +58,8 @@ final as (
         observations.lead_id,
         observations.observation_role,
         observations.observed_on,
-        observations.converted_in_window
+        observations.converted_in_window,
+        observations.trained_as_of
 
 )
 

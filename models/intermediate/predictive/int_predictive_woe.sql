@@ -76,9 +76,12 @@ shares as (
 
     select
         counted.*,
-        (converted_leads + {{ smoothing }}) / (total_converted + {{ smoothing }} * feature_bins) as converted_share,
-        (training_leads - converted_leads + {{ smoothing }})
-        / (total_leads - total_converted + {{ smoothing }} * feature_bins) as not_converted_share
+        -- In doubles: Spark reads 0.5 as a decimal and would divide at a fixed scale.
+        (converted_leads + cast({{ smoothing }} as {{ type_double() }}))
+        / (total_converted + cast({{ smoothing }} as {{ type_double() }}) * feature_bins) as converted_share,
+        (training_leads - converted_leads + cast({{ smoothing }} as {{ type_double() }}))
+        / (total_leads - total_converted + cast({{ smoothing }} as {{ type_double() }}) * feature_bins)
+            as not_converted_share
     from counted
 
 ),
