@@ -32,10 +32,7 @@ expected as (
     select count(*) as expected_rows
     from existing_leads
     cross join {{ ref('stg_rules__scoring_models') }} as scoring_models
-    cross join (
-        select count(*) as trained_models from {{ ref('int_predictive_model') }}
-        where status = 'trained'
-    ) as predictive
+    cross join trained_predictive_models as predictive
     where scoring_models.is_active
         and (scoring_models.kind = 'rules' or predictive.trained_models > 0)
 
