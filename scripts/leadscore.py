@@ -1,4 +1,4 @@
-"""Lead scoring runner: generate, load, build, backfill, validate, export, report, diff, docs, demo.
+"""Lead scoring runner: generate, load, build, backfill, validate, export, report, diff, suggest, docs, demo.
 
     python scripts/leadscore.py demo
     python scripts/leadscore.py COMMAND --help
@@ -112,6 +112,10 @@ def parser() -> argparse.ArgumentParser:
     d = with_target(sub.add_parser("diff", help="what-if: score with candidate rule seeds, report stage moves"))
     d.add_argument("--rules", type=Path, required=True, help="folder with candidate copies of seed CSVs")
     d.add_argument("--top", type=int, default=10, help="how many of the biggest movers to list")
+
+    sg = with_target(sub.add_parser("suggest", help="write the predictive model's scorecard as candidate rule seeds"))
+    sg.add_argument("--out", type=Path, required=True, help="folder for the candidate seed CSVs (review with diff)")
+    sg.add_argument("--name", default="suggested", help="the new rules model's name (default: suggested)")
 
     dc = with_target(sub.add_parser("docs", help="write dbt's documentation site as one HTML file"))
     dc.add_argument("--out", type=Path, default=None, help="output file (default reports/docs.html)")

@@ -62,6 +62,8 @@ final as (
         bins.feature_kind,
         bins.bin_order,
         bins.bin_label,
+        bins.lower_edge,
+        bins.upper_edge,
         bins.training_leads,
         cast(bins.training_leads as {{ type_double() }}) / nullif(totals.feature_leads, 0) as share_of_leads,
         bins.converted_leads,

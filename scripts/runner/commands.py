@@ -14,7 +14,7 @@ def run(args) -> int:
     handler = {
         "generate": cmd_generate, "load": cmd_load, "build": cmd_build, "validate": cmd_validate,
         "export": cmd_export, "report": cmd_report, "diff": cmd_diff, "demo": cmd_demo, "docs": cmd_docs,
-        "backfill": cmd_backfill,
+        "backfill": cmd_backfill, "suggest": cmd_suggest,
     }[args.command]
     return handler(args)
 
@@ -181,6 +181,12 @@ def cmd_diff(args) -> int:
     from .diff import diff_rules
 
     return diff_rules(args.rules, args.target, args.top)
+
+
+def cmd_suggest(args) -> int:
+    from .suggest import suggest
+
+    return suggest(args.target, args.out, args.name)
 
 
 def cmd_demo(args) -> int:

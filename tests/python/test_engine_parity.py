@@ -15,6 +15,7 @@ import sys
 
 import pytest
 
+from benchmark_predictive import CUSTOM_RENAMES, write_custom_leads
 from conftest import FIXTURES, LOADED_AT, PROJECT_DIR, Runner
 
 pytestmark = pytest.mark.parity
@@ -31,6 +32,18 @@ QUERIES = {
                "previous_grade, grade, previous_stage, stage, top_reasons, as_of from marts.lead_score_history",
     "transitions": "select change_seq, lead_id, scoring_model, from_stage, to_stage, transitioned_on, "
                    "days_in_from_stage from marts.lead_stage_transitions",
+}
+
+
+# The predictive model on a leads-only file with custom columns: the same fit and probabilities everywhere.
+PREDICTIVE_QUERIES = {
+    "summary": "select scoring_model, status, training_leads, converted_leads, holdout_leads, holdout_converted_leads, "
+               "features_used, intercept, base_probability, holdout_auc, holdout_brier "
+               "from marts.predictive_model_summary",
+    "scorecard": "select scorecard_bin_id, training_leads, converted_leads, woe, feature_iv, is_in_model, weight, "
+                 "points from marts.predictive_scorecard",
+    "probabilities": "select lead_score_id, conversion_probability, score, grade, stage from marts.lead_scores "
+                     "where scoring_model = 'predicted_conversion'",
 }
 
 
@@ -94,21 +107,19 @@ def normalise(rows) -> list[tuple]:
     return sorted(tuple(value(v) for v in row) for row in rows)
 
 
-def build_on(target: str, fixture_files, tmp_path) -> dict:
+def engine_runner(target: str, tmp_path) -> Runner:
     runner = Runner(PROJECT_DIR, tmp_path / f"{target}.duckdb", tmp_path / "reports")
     runner.env["LEADSCORE_SPARK_WAREHOUSE"] = str(tmp_path / "spark-warehouse")
-    files = ["--leads", str(fixture_files / "leads.csv"), "--events", str(fixture_files / "events.csv"),
-             "--conversions", str(fixture_files / "conversions.csv")]
-    runner.run("load", "--target", target, *files, "--loaded-at", LOADED_AT)
-    # A backfill (two dates in one dbt run, then a build as of the last): history and transitions too.
-    runner.run("backfill", "--target", target, "--from", "2026-10-17", "--to", "2026-10-31", "--every", "7d",
-               # The PostgreSQL database outlives test runs; its history would be the last run's.
-               "--reset-history")
+    return runner
+
+
+def read_marts(runner: Runner, target: str, queries: dict) -> dict:
+    """Each query's rows, read through the runner's engine connection in a subprocess."""
     script = (
         "import json, sys\n"
         "sys.path.insert(0, 'scripts')\n"
         "from runner.warehouse import read_sql\n"
-        f"queries = {QUERIES!r}\n"
+        f"queries = {queries!r}\n"
         f"out = {{name: read_sql(sql, {target!r}).astype(object).where(lambda f: f.notna(), None).values.tolist() "
         "for name, sql in queries.items()}\n"
         "import decimal\n"
@@ -117,7 +128,19 @@ def build_on(target: str, fixture_files, tmp_path) -> dict:
     completed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=runner.env,
                                capture_output=True, text=True, timeout=900, check=True)
     payload = next(line for line in completed.stdout.splitlines() if line.startswith("JSON"))
-    marts = {name: normalise(rows) for name, rows in json.loads(payload[4:]).items()}
+    return {name: normalise(rows) for name, rows in json.loads(payload[4:]).items()}
+
+
+def build_on(target: str, fixture_files, tmp_path) -> dict:
+    runner = engine_runner(target, tmp_path)
+    files = ["--leads", str(fixture_files / "leads.csv"), "--events", str(fixture_files / "events.csv"),
+             "--conversions", str(fixture_files / "conversions.csv")]
+    runner.run("load", "--target", target, *files, "--loaded-at", LOADED_AT)
+    # A backfill (two dates in one dbt run, then a build as of the last): history and transitions too.
+    runner.run("backfill", "--target", target, "--from", "2026-10-17", "--to", "2026-10-31", "--every", "7d",
+               # The PostgreSQL database outlives test runs; its history would be the last run's.
+               "--reset-history")
+    marts = read_marts(runner, target, QUERIES)
     # The validation gate on every engine: unvalidated marts are not exported; validated ones are.
     out = tmp_path / "scores.csv"
     assert "were not validated" in runner.run("export", "--target", target, "--out", str(out), expect=2).stderr
@@ -156,3 +179,52 @@ def assert_same(expected: dict, got: dict) -> None:
     assert len(expected["transitions"]) > 20
     for name in [*QUERIES, "exported_rows"]:
         assert got[name] == expected[name], f"{name} differs"
+
+
+@pytest.fixture(scope="module")
+def custom_lead_files(tmp_path_factory):
+    return write_custom_leads(tmp_path_factory.mktemp("custom_leads"), 1500)
+
+
+def build_predictive_on(target: str, files, tmp_path) -> dict:
+    runner = engine_runner(target, tmp_path)
+    leads, conversions = files
+    runner.run("load", "--target", target, "--leads", str(leads), "--conversions", str(conversions),
+               "--rename", CUSTOM_RENAMES, "--loaded-at", LOADED_AT)
+    runner.run("build", "--target", target, "--skip-validation")
+    return read_marts(runner, target, PREDICTIVE_QUERIES)
+
+
+@pytest.fixture(scope="module")
+def duckdb_predictive(custom_lead_files, tmp_path_factory):
+    return build_predictive_on("duckdb", custom_lead_files, tmp_path_factory.mktemp("duckdb_predictive"))
+
+
+def assert_same_model(expected: dict, got: dict) -> None:
+    """Counts, bins and stages equal; weights, WoE and probabilities within 1e-6; scores within a cent."""
+    assert expected["summary"][0][1] == "trained" and len(expected["probabilities"]) == 1500
+    for name, rows in expected.items():
+        assert len(got[name]) == len(rows), f"{name}: {len(got[name])} rows, expected {len(rows)}"
+        for want, have in zip(rows, got[name], strict=True):
+            for w, h in zip(want, have, strict=True):
+                if isinstance(w, float) and isinstance(h, float):
+                    assert h == pytest.approx(w, abs=0.011 if name == "probabilities" and w > 1 else 1e-6), \
+                        f"{name}: {have} differs from {want}"
+                else:
+                    assert h == w, f"{name}: {have} differs from {want}"
+
+
+@pytest.mark.postgres
+def test_postgres_fits_the_same_predictive_model_as_duckdb(duckdb_predictive, custom_lead_files, tmp_path):
+    missing = postgres_available()
+    if missing:
+        engine_missing(missing)
+    assert_same_model(duckdb_predictive, build_predictive_on("postgres", custom_lead_files, tmp_path))
+
+
+@pytest.mark.spark
+def test_spark_fits_the_same_predictive_model_as_duckdb(duckdb_predictive, custom_lead_files, tmp_path):
+    missing = spark_available()
+    if missing:
+        engine_missing(missing)
+    assert_same_model(duckdb_predictive, build_predictive_on("spark", custom_lead_files, tmp_path))

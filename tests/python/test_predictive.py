@@ -7,6 +7,7 @@ point by point, flag a column that leaks the outcome, and stay out of the way
 (build green, one line saying why) when there is too little to learn from.
 """
 
+import csv
 import math
 
 import duckdb
@@ -128,3 +129,27 @@ def test_too_few_conversions_leave_the_model_untrained_and_the_build_green(runne
     assert f"predicted_conversion: {reason}; rules models are scored as usual" in out
     models = {row[0] for row in runner.query("select distinct scoring_model from marts.lead_scores")}
     assert models == {"b2b_default", "smb_self_serve"}
+
+
+def test_suggest_writes_the_scorecard_as_rules_that_diff_can_score(custom, tmp_path):
+    out = custom.run("suggest", "--out", str(tmp_path / "suggested")).stdout
+    assert "fit and 0 engagement rule(s) for scoring model 'suggested'" in out
+    with (tmp_path / "suggested" / "fit_rules.csv").open(newline="") as handle:
+        rules = {row["rule_id"]: row for row in csv.DictReader(handle) if row["scoring_model"] == "suggested"}
+    points = dict(custom.query("select bin_label, round(points) from marts.predictive_scorecard "
+                               "where feature_name = 'lead_origin'"))
+    add_form = next(r for r in rules.values() if r["attribute"] == "lead_origin" and r["value"] == "lead add form")
+    assert (add_form["operator"], float(add_form["points"])) == ("equals", points["lead add form"])
+    assert float(add_form["points"]) > 0
+    # A numeric feature becomes steps: is_present, then gte each higher bin's lower edge.
+    steps = [r for r in rules.values() if r["attribute"] == "total_time_spent_on_website"]
+    assert {r["operator"] for r in steps} <= {"is_present", "gte", "is_absent"} and len(steps) >= 2
+    edges = [float(e) for (e,) in custom.query(
+        "select lower_edge from marts.predictive_scorecard where feature_name = 'total_time_spent_on_website' "
+        "and lower_edge is not null order by lower_edge")]
+    assert {float(r["value"]) for r in steps if r["operator"] == "gte"} <= set(edges[1:])
+    with (tmp_path / "suggested" / "scoring_models.csv").open(newline="") as handle:
+        models = {row["scoring_model"]: row["kind"] for row in csv.DictReader(handle)}
+    assert models["suggested"] == "rules" and models["predicted_conversion"] == "predictive"
+    diff = custom.run("diff", "--rules", str(tmp_path / "suggested")).stdout
+    assert "suggested: (none) -> " in diff
