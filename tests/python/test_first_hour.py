@@ -28,7 +28,7 @@ def test_build_prints_a_progress_line_per_phase_and_names_the_dbt_log(generated)
     progress = re.search(r"^dbt build: seeds (\d+)/(\d+), models (\d+)/(\d+), tests (\d+)/(\d+)  [0-9.]+s$", out, re.M)
     assert progress, out
     seeds_done, seeds, models_done, models, tests_done, tests = map(int, progress.groups())
-    assert (seeds_done, models_done, tests_done) == (seeds, models, tests) and seeds == 10 and tests > 100
+    assert (seeds_done, models_done, tests_done) == (seeds, models, tests) and seeds == 11 and tests > 100
     log = re.search(r"^dbt log: (.+)$", out, re.M).group(1)
     assert re.search(r" START sql \w+ model marts\.lead_scores", Path(log).read_text())
     assert "START sql" not in out

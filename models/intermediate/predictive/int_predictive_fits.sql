@@ -52,7 +52,8 @@
 {%- endfor -%}
 {%- set fingerprint_pieces = [] -%}
 {%- for part in fingerprint_parts -%}
-    {%- do fingerprint_pieces.append(part) -%}
+    {#- An empty matrix sums to null; its fingerprint must still be a text. -#}
+    {%- do fingerprint_pieces.append("coalesce(" ~ part ~ ", '-')") -%}
     {%- if not loop.last -%}{%- do fingerprint_pieces.append("':'") -%}{%- endif -%}
 {%- endfor -%}
 {%- set fingerprint_expression = dbt.concat(fingerprint_pieces) -%}
