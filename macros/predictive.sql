@@ -45,3 +45,25 @@
     {#- int(12): sqlfluff's stand-in var() is a word, and the lint must see real slots. -#}
     {{ return(range(1, (var('predictive_max_features') | int(12)) + 1) | list) }}
 {%- endmacro %}
+
+{#- The fitted model's weights as rows, one per feature slot (feature_slot,
+    weight, intercept, base_probability), from a CTE holding the one-row
+    model; an empty, typed first branch keeps the union valid for any slot count. -#}
+{% macro predictive_weight_rows(model_cte) -%}
+    select
+        cast(null as {{ dbt.type_int() }}) as feature_slot,
+        cast(null as {{ type_double() }}) as weight,
+        cast(null as {{ type_double() }}) as intercept,
+        cast(null as {{ type_double() }}) as base_probability
+    from {{ model_cte }}
+    where 1 = 0
+    {%- for slot in predictive_feature_slots() %}
+    union all
+    select
+        {{ slot }} as feature_slot,
+        w_{{ slot }} as weight,
+        intercept,
+        base_probability
+    from {{ model_cte }}
+    {%- endfor %}
+{%- endmacro %}

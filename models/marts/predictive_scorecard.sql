@@ -22,23 +22,7 @@ model as (
 
 weights as (
 
-    -- One row per slot; an empty, typed first branch keeps the union valid for any slot count.
-    select
-        cast(null as {{ dbt.type_int() }}) as feature_slot,
-        cast(null as {{ type_double() }}) as weight,
-        cast(null as {{ type_double() }}) as intercept,
-        cast(null as {{ type_double() }}) as base_probability
-    from model
-    where 1 = 0
-    {%- for slot in predictive_feature_slots() %}
-        union all
-        select
-            {{ slot }} as feature_slot,
-            w_{{ slot }} as weight,
-            intercept,
-            base_probability
-        from model
-    {%- endfor %}
+    {{ predictive_weight_rows('model') }}
 
 ),
 

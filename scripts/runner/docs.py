@@ -13,7 +13,7 @@ from .publish import _replace_atomically
 # What BI and reverse-ETL tools read: the lineage must reach every one of them.
 PUBLIC_MARTS = ("lead_scores", "lead_stage", "lead_score_components", "lead_score_history",
                 "lead_stage_transitions", "data_quality_rejects", "data_quality_issues", "data_quality_summary",
-                "scoring_runs")
+                "scoring_runs", "predictive_model_summary", "predictive_scorecard", "predictive_calibration")
 
 
 def _target_path() -> Path:

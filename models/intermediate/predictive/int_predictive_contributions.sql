@@ -5,7 +5,6 @@
     (base_probability, WoE 0 everywhere), shared among the features in
     proportion to their log-odds, so a lead's points add up to its score
     minus the average lead's exactly. Empty while the model is not trained. -#}
-{%- set slots = predictive_feature_slots() -%}
 
 with
 
@@ -45,23 +44,7 @@ predictive_models as (
 
 weights as (
 
-    -- One row per slot; an empty, typed first branch keeps the union valid for any slot count.
-    select
-        cast(null as {{ dbt.type_int() }}) as feature_slot,
-        cast(null as {{ type_double() }}) as weight,
-        cast(null as {{ type_double() }}) as intercept,
-        cast(null as {{ type_double() }}) as base_probability
-    from model
-    where 1 = 0
-    {%- for slot in slots %}
-        union all
-        select
-            {{ slot }} as feature_slot,
-            w_{{ slot }} as weight,
-            intercept,
-            base_probability
-        from model
-    {%- endfor %}
+    {{ predictive_weight_rows('model') }}
 
 ),
 
