@@ -146,3 +146,11 @@
 {% macro plausible_timestamp(raw, parsed, loaded_at) -%}
     (case when {{ timestamp_problem(raw, parsed, loaded_at) }} is null then {{ parsed }} end)
 {%- endmacro %}
+
+{#- A CTE keyword that makes PostgreSQL compute a CTE once. Without it, PostgreSQL
+    inlines a CTE read once, and a one-row step of the predictive fit placed on the
+    inner side of a nested loop is recomputed for every outer row, down the whole
+    chain. DuckDB and Spark plan the chain as it is. -#}
+{% macro materialized_cte() %}{{ return(adapter.dispatch('materialized_cte', 'leadscore')()) }}{% endmacro %}
+{% macro default__materialized_cte() %}{% endmacro %}
+{% macro postgres__materialized_cte() %}materialized{% endmacro %}

@@ -148,7 +148,7 @@
 
     ),
 
-    step_0 as (
+    step_0 as {{ materialized_cte() }} (
 
         select
             ln((cast(counts.converted_leads as {{ type_double() }}) + 0.5) / (counts.training_leads - counts.converted_leads + 0.5)) as b,
@@ -188,7 +188,7 @@
 
         ),
 
-        step_{{ step }} as (
+        step_{{ step }} as {{ materialized_cte() }} (
 
             select
                 {%- for j in columns %}
