@@ -164,8 +164,13 @@ def _pg_prepare(cursor, table: str, columns: list[str], mode: str, stamp: str) -
         if column not in existing:  # raw tables loaded before these columns existed
             cursor.execute(f"alter table raw.{table} add column {column} text")
     if mode == "replace":
-        # Emptied, not dropped: dbt's staging views depend on the raw tables.
+        # Emptied, not dropped: dbt's staging views depend on the raw tables. A column the new
+        # file lacks goes (with the views reading it; the next build recreates them), as DuckDB's
+        # create-or-replace drops it: a replace load holds exactly the new file's columns.
         cursor.execute(f"truncate table raw.{table}")
+        for column in existing:
+            if not column.startswith("_") and column not in columns:
+                cursor.execute(f"alter table raw.{table} drop column {_pg_quote(column)} cascade")
     elif mode == "append":
         cursor.execute(f"select max(_loaded_at) from raw.{table}")
         latest = cursor.fetchone()[0]
