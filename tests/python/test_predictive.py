@@ -1,5 +1,8 @@
 """The predictive model (scoring_models.csv kind = predictive), end to end on real DuckDB files.
 
+The Olist comparison, the leakage flag and suggest-then-diff each build their own
+warehouse: marker `slow` (CI runs them; `make test` leaves them out).
+
 It learns from past conversions in SQL and must: rank held-out leads as well as
 scikit-learn's logistic regression on the same leads and features, train on a
 leads-only file with custom columns and no rule written, explain each score
@@ -58,6 +61,7 @@ def test_a_leads_only_file_with_custom_columns_trains_and_scores_with_no_rule_wr
     assert custom.scalar("select count(*) from marts.lead_scores where scoring_model = 'predicted_conversion'") == 6000
 
 
+@pytest.mark.slow
 def test_a_column_that_leaks_the_outcome_is_flagged(tmp_path):
     leads, conversions = write_custom_leads(tmp_path / "data", 2000, leaky=True)
     runner = Runner(PROJECT_DIR, tmp_path / "leaky.duckdb", tmp_path / "reports")
@@ -105,6 +109,7 @@ def test_the_fit_ranks_held_out_leads_like_scikit_learn_on_the_custom_columns(cu
     assert result["brier_ratio"] <= 1.05
 
 
+@pytest.mark.slow
 def test_olist_the_predictive_model_ranks_like_scikit_learn(tmp_path):
     olist = SHARED_DATA / "olist_marketing_funnel"
     if not olist.exists():
@@ -136,6 +141,7 @@ def test_too_few_conversions_leave_the_model_untrained_and_the_build_green(runne
     assert models == {"b2b_default", "smb_self_serve"}
 
 
+@pytest.mark.slow
 def test_suggest_writes_the_scorecard_as_rules_that_diff_can_score(custom, tmp_path):
     out = custom.run("suggest", "--out", str(tmp_path / "suggested")).stdout
     assert "fit and 0 engagement rule(s) for scoring model 'suggested'" in out
