@@ -45,6 +45,8 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from benchmark import parse_size
+
 SCRIPTS = Path(__file__).resolve().parent
 PROJECT_DIR = SCRIPTS.parent
 OLIST = PROJECT_DIR.parent / "shared" / "data" / "olist_marketing_funnel"
@@ -210,12 +212,6 @@ def run_dataset(name: str, work: Path, n_leads: int) -> dict:
     with duckdb.connect(env["LEADSCORE_DUCKDB"], read_only=True) as con:
         figures = compare_with_scikit_learn(con)
     return {"dataset": name, "leads": n_leads, "predictive_seconds": round(seconds, 1), **figures}
-
-
-def parse_size(text: str) -> int:
-    text = text.strip().upper()
-    factor = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
-    return int(float(text[:-1] if text[-1] in "KM" else text) * factor)
 
 
 def main() -> None:
