@@ -1,4 +1,4 @@
-"""Lead scoring runner: generate, load, build, backfill, validate, export, report, diff, suggest, docs, demo.
+"""Lead scoring runner: generate, load, build, backfill, backtest, validate, export, report, diff, suggest, docs, demo.
 
     python scripts/leadscore.py demo
     python scripts/leadscore.py COMMAND --help
@@ -104,6 +104,16 @@ def parser() -> argparse.ArgumentParser:
                          "lead-dates a run; fewer use less memory)")
     bf.add_argument("--reset-history", action="store_true",
                     help="drop the recorded history first when it already reaches --from")
+
+    bt = with_target(sub.add_parser("backtest", help="did the scores predict conversion? replay past builds "
+                                    "(backfill) and measure every scoring model point in time"))
+    bt.add_argument("--from", dest="first", type=_date,
+                    help="first snapshot date (default: the first lead's creation date)")
+    bt.add_argument("--retrain-every", default="28d",
+                    help="how often the replayed builds retrain the predictive model: 28d (default), 7d, ...")
+    bt.add_argument("--dates-per-run", type=_positive, help="dates scored in one dbt run (overrides --retrain-every)")
+    bt.add_argument("--reset-history", action="store_true",
+                    help="drop lead_score_history and replay it from --from (its change feed restarts)")
 
     r = with_target(sub.add_parser("report", help="charts: score distribution, funnel, conversion by band, "
                                    "stage entries per week"))

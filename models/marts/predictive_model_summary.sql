@@ -25,27 +25,21 @@ predictions as (
 
 ),
 
-ranked as (
+holdout_ranking as (
 
-    select
-        conversion_probability,
-        converted_in_window,
-        rank() over (order by conversion_probability)
-        + (count(*) over (partition by conversion_probability) - 1) / 2.0 as average_rank
-    from predictions
+    {{ ranking_metrics(
+        "(select 'holdout' as sample, conversion_probability, converted_in_window from predictions) as holdout",
+        ['sample'], score='conversion_probability') }}
 
 ),
 
 holdout_quality as (
 
     select
-        count(*) as leads,
-        sum(converted_in_window) as converted,
-        sum(case when converted_in_window = 1 then average_rank else 0 end) as positive_rank_sum,
         avg((conversion_probability - converted_in_window) * (conversion_probability - converted_in_window))
             as brier,
         avg(conversion_probability) as mean_probability
-    from ranked
+    from predictions
 
 ),
 
@@ -70,8 +64,7 @@ final as (
         model.iterations,
         model.intercept,
         model.base_probability,
-        (holdout_quality.positive_rank_sum - holdout_quality.converted * (holdout_quality.converted + 1) / 2.0)
-        / nullif(holdout_quality.converted * (holdout_quality.leads - holdout_quality.converted), 0) as holdout_auc,
+        holdout_ranking.auc as holdout_auc,
         holdout_quality.brier as holdout_brier,
         -- Always guessing the training rate: a model must beat this to be worth anything.
         cast(model.holdout_converted_leads as {{ type_double() }}) / nullif(model.holdout_leads, 0)
@@ -83,6 +76,9 @@ final as (
     from scoring_models
     cross join model
     cross join holdout_quality
+    -- No held-out lead, no ranking row: the model's row stays, its AUC null.
+    left join holdout_ranking
+        on 1 = 1
 
 )
 

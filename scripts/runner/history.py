@@ -63,20 +63,32 @@ def default_dates_per_run(target: str) -> int:
     return max(1, min(MAX_DATES_PER_RUN, LEAD_DATES_PER_RUN // max(leads, 1)))
 
 
-def backfill(target: str, first: date, last: date | None, every_days: int, dates_per_run: int | None,
+def first_lead_date(target: str) -> date:
+    """The earliest lead creation date in the data (staging must be built)."""
+    found = read_sql(f"select cast(min(cast(created_at as date)) as {_text(target)}) as first_on "
+                     "from staging.stg_crm__leads", target)
+    value = found.iloc[0]["first_on"]
+    if value is None or str(value) in ("None", "NaT", "nan"):
+        raise UserError("no lead has a creation date, so there is no past to replay; pass --from YYYY-MM-DD")
+    return date.fromisoformat(str(value)[:10])
+
+
+def backfill(target: str, first: date | None, last: date | None, every_days: int, dates_per_run: int | None,
              reset_history: bool) -> int:
+    """Score every every_days from first (default: the first lead's creation date) to last."""
     dbt_build.check_raw_is_loaded(target)
     started = time.monotonic()
     success, results = dbt_build.run_dbt("seed", target, label="dbt seed", phases=False)
     if not success:
         return _report_failure(dbt_build.failures(results))
-    if last is None or dates_per_run is None:
+    if first is None or last is None or dates_per_run is None:
         # The event state and staging must exist to know the data's latest date and size.
         success, results = dbt_build.run_dbt("run", target, extra_args=["--select", "+int_scoring_dates"],
                                              label="dbt run (staging)", phases=False)
         if not success:
             return _report_failure(dbt_build.failures(results))
         last = last or default_last_date(target)
+        first = first or first_lead_date(target)
     if first > last:
         raise UserError(f"--from {first} is after --to {last}")
     recorded = recorded_through(target)

@@ -53,6 +53,10 @@ def write_frame_atomically(frame: pd.DataFrame, target: Path) -> None:
         _replace_atomically(lambda path: frame.to_csv(path, index=False), target)
 
 
+def write_text_atomically(target: Path, text: str) -> None:
+    _replace_atomically(lambda path: path.write_text(text, encoding="utf-8"), target)
+
+
 def write_reader_copy(target: Path) -> None:
     """Every mart of the warehouse as tables in a DuckDB file of their own."""
     source = duckdb_path()

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -141,6 +142,7 @@ def build_on(target: str, fixture_files, tmp_path) -> dict:
                # The PostgreSQL database outlives test runs; its history would be the last run's.
                "--reset-history")
     marts = read_marts(runner, target, QUERIES)
+    marts |= backtest_on(runner, target)
     # The validation gate on every engine: unvalidated marts are not exported; validated ones are.
     out = tmp_path / "scores.csv"
     assert "were not validated" in runner.run("export", "--target", target, "--out", str(out), expect=2).stderr
@@ -148,6 +150,32 @@ def build_on(target: str, fixture_files, tmp_path) -> dict:
     runner.run("export", "--target", target, "--out", str(out))
     marts["exported_rows"] = sum(1 for _ in out.open()) - 1
     return marts
+
+
+BACKTEST_QUERIES = {
+    "backtest_scores": "select backtest_score_id, scored_as_of, score, stage, score_band, converted_in_window "
+                       "from marts.backtest_scores",
+    "backtest_metrics": "select scoring_model, snapshot_on, is_all_snapshots, snapshots, leads, conversions, auc, ks, "
+                        "brier, brier_of_base_rate from marts.backtest_metrics",
+    "backtest_deciles": "select scoring_model, decile, leads, conversions, mean_predicted, lift, "
+                        "cumulative_share_of_conversions from marts.backtest_deciles",
+    "backtest_segments": "select scoring_model, segment_type, segment, leads, conversions, lift "
+                         "from marts.backtest_segments",
+    "backtest_thresholds": "select scoring_model, min_score, stage_at_threshold, flagged, flagged_conversions, "
+                           "precision, recall, false_positive_rate, leads_per_week from marts.backtest_thresholds",
+    "backtest_advice": "select scoring_model, basis, recommended_min_score, precision, recall, leads_per_week, reason "
+                       "from marts.backtest_threshold_advice",
+}
+
+
+def backtest_on(runner: Runner, target: str) -> dict:
+    """The backtest marts over the backfilled history, with a 7-day window so the fixture's weeks label."""
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run([str(dbt), "run", "--select", "path:models/marts/backtest", "--vars",
+                    "{prediction_window_days: 7}", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
+                   cwd=PROJECT_DIR, env={**runner.env, "LEADSCORE_TARGET": target}, capture_output=True, text=True,
+                   timeout=900, check=True)
+    return read_marts(runner, target, BACKTEST_QUERIES)
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +205,10 @@ def assert_same(expected: dict, got: dict) -> None:
     assert expected["exported_rows"] == 20
     assert {row[3] for row in expected["history"]} == {"insert", "update"}
     assert len(expected["transitions"]) > 20
-    for name in [*QUERIES, "exported_rows"]:
+    # Snapshots 10-17 and 10-24 (10-31's window is still open); X5, won on 10-31, converts after 10-24.
+    assert {row[0].split(":")[1] for row in expected["backtest_scores"]} == {"2026-10-17", "2026-10-24"}
+    assert sum(row[-1] for row in expected["backtest_scores"]) == 2  # once per scoring model
+    for name in [*QUERIES, *BACKTEST_QUERIES, "exported_rows"]:
         assert got[name] == expected[name], f"{name} differs"
 
 

@@ -56,3 +56,7 @@ def equals(expr1, expr2):
 
 def date_trunc(datepart, date):
     return f"date_trunc('{datepart}', {date})"
+
+
+def generate_series(upper_bound):
+    return f"select unnest(range(1, {upper_bound} + 1)) as generated_number"

@@ -1,6 +1,6 @@
 {#- Whom the predictive model learns from and whom it scores, one row each.
     Training: every lead whose prediction window has closed by the training
-    date (the start of the latest scoring date's week), seen as it was at its snapshot (creation plus
+    date (the start of the first scoring date's week), seen as it was at its snapshot (creation plus
     predictive_snapshot_days), labelled 1 when won within
     prediction_window_days of creation. A lead still inside its window is
     scored, never used as a negative; a lead already won at its snapshot was
@@ -48,9 +48,11 @@ conversions as (
 
 trained_as_of as (
 
-    -- Training data is cut at the start of the latest scoring date's week (var
+    -- Training data is cut at the start of the scoring date's week (var
     -- predictive_retrain_period), so daily builds within a week reuse one fit.
-    select cast({{ dbt.date_trunc(retrain_period, 'max(as_of)') }} as date) as trained_as_of
+    -- A backfill scoring many dates trains at its first date's: no date it
+    -- scores is before the model's training data (the backtest relies on it).
+    select cast({{ dbt.date_trunc(retrain_period, 'min(as_of)') }} as date) as trained_as_of
     from {{ ref('int_scoring_dates') }}
 
 ),
