@@ -55,12 +55,12 @@ def run_backtest(target: str, first: date | None, retrain_every_days: int, dates
                             "--reset-history to rebuild it from --from (its change feed starts again at 1)")
         # A backfill run trains the predictive model once, as of its first date: runs spanning about
         # retrain_every_days keep it as fresh as a monthly retrain would (and never ahead of a date it scores).
-        per_run = max(1, retrain_every_days // every_days)
-        if dates_per_run is not None:
-            per_run = dates_per_run
+        # The memory bound on lead-dates a run holds still applies (history.default_dates_per_run).
+        retrain_dates = max(1, retrain_every_days // every_days)
         print(f"backtest: replaying builds every {every_days} days from {first or 'the first lead'} "
               "(var backtest_every_days)")
-        status = history.backfill(target, first, None, every_days, per_run, reset_history)
+        status = history.backfill(target, first, None, every_days, dates_per_run, reset_history,
+                                  most_dates_per_run=retrain_dates)
         if status:
             return status
     if not summary:

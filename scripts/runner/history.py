@@ -74,7 +74,7 @@ def first_lead_date(target: str) -> date:
 
 
 def backfill(target: str, first: date | None, last: date | None, every_days: int, dates_per_run: int | None,
-             reset_history: bool) -> int:
+             reset_history: bool, most_dates_per_run: int | None = None) -> int:
     """Score every every_days from first (default: the first lead's creation date) to last."""
     dbt_build.check_raw_is_loaded(target)
     started = time.monotonic()
@@ -102,6 +102,8 @@ def backfill(target: str, first: date | None, last: date | None, every_days: int
     dates = backfill_dates(first, last, every_days)
     if dates_per_run is None:
         dates_per_run = default_dates_per_run(target)
+        if most_dates_per_run is not None:
+            dates_per_run = min(dates_per_run, most_dates_per_run)
     chunks = [dates[i:i + dates_per_run] for i in range(0, len(dates), dates_per_run)]
     print(f"backfill: {len(dates)} dates from {first} to {last}, every {every_days} day(s), "
           f"in {len(chunks)} dbt run(s)")

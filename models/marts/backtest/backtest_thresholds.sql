@@ -2,10 +2,11 @@
     enough for a probability score of a few percent): of the
     lead-snapshots scoring at or above it, how many were flagged, what share
     converted (precision), what share of all conversions they hold (recall),
-    the false-positive rate (for the ROC curve), and how many distinct leads
-    per week it would hand to sales: leads flagged at some snapshot over the
-    weeks the snapshots cover (snapshots x backtest_every_days / 7). Rows at
-    a seeded stage threshold name the stage. -#}
+    the false-positive rate (for the ROC curve), and how many leads a week it
+    would hand to sales: leads that reach it after the model's first
+    snapshot (those above it at the first are the backlog, not the flow),
+    over the weeks between the first and the last snapshot. Rows at a seeded
+    stage threshold name the stage. -#}
 {%- set every_days = var('backtest_every_days') | int -%}
 
 with
@@ -51,9 +52,28 @@ weeks_covered as (
 
     select
         scoring_model,
-        count(distinct snapshot_on) * {{ every_days }} / 7.0 as weeks
+        min(snapshot_on) as first_snapshot_on,
+        (count(distinct snapshot_on) - 1) * {{ every_days }} / 7.0 as weeks
     from {{ ref('backtest_scores') }}
     group by scoring_model
+
+),
+
+-- The backlog: leads already at or above a threshold at the model's first snapshot.
+first_snapshot_floors as (
+
+    select
+        backtest_scores.scoring_model,
+        cast(floor(cast(backtest_scores.score as {{ type_double() }}) * 10 + 0.000001) as {{ dbt.type_int() }})
+            as score_floor,
+        count(*) as leads
+    from {{ ref('backtest_scores') }} as backtest_scores
+    inner join weeks_covered
+        on backtest_scores.scoring_model = weeks_covered.scoring_model
+            and backtest_scores.snapshot_on = weeks_covered.first_snapshot_on
+    group by
+        backtest_scores.scoring_model,
+        cast(floor(cast(backtest_scores.score as {{ type_double() }}) * 10 + 0.000001) as {{ dbt.type_int() }})
 
 ),
 
@@ -95,7 +115,8 @@ grid as (
         cast(steps.generated_number - 1 as {{ dbt.type_int() }}) as tenths,
         coalesce(by_floor.lead_snapshots, 0) as lead_snapshots_at_floor,
         coalesce(by_floor.conversions, 0) as conversions_at_floor,
-        coalesce(lead_peaks.leads, 0) as leads_peaking_at_floor
+        coalesce(lead_peaks.leads, 0) as leads_peaking_at_floor,
+        coalesce(first_snapshot_floors.leads, 0) as backlog_leads_at_floor
     from models
     cross join steps
     left join by_floor
@@ -104,6 +125,9 @@ grid as (
     left join lead_peaks
         on models.scoring_model = lead_peaks.scoring_model
             and steps.generated_number - 1 = lead_peaks.peak_floor
+    left join first_snapshot_floors
+        on models.scoring_model = first_snapshot_floors.scoring_model
+            and steps.generated_number - 1 = first_snapshot_floors.score_floor
 
 ),
 
@@ -121,7 +145,10 @@ cumulated as (
         ) as flagged_conversions,
         sum(leads_peaking_at_floor) over (
             partition by scoring_model order by tenths desc rows between unbounded preceding and current row
-        ) as leads_flagged
+        ) as leads_flagged,
+        sum(backlog_leads_at_floor) over (
+            partition by scoring_model order by tenths desc rows between unbounded preceding and current row
+        ) as backlog_leads_flagged
     from grid
 
 ),
@@ -132,15 +159,17 @@ final as (
         cumulated.scoring_model,
         cast(cumulated.tenths as {{ type_double() }}) / 10 as min_score,
         stage_thresholds.stage as stage_at_threshold,
-        cumulated.flagged,
-        cumulated.flagged_conversions,
+        cast(cumulated.flagged as {{ dbt.type_bigint() }}) as flagged,
+        cast(cumulated.flagged_conversions as {{ dbt.type_bigint() }}) as flagged_conversions,
         cast(cumulated.flagged as {{ type_double() }}) / models.lead_snapshots as share_flagged,
         cast(cumulated.flagged_conversions as {{ type_double() }}) / nullif(cumulated.flagged, 0) as precision,  -- noqa: RF04
         cast(cumulated.flagged_conversions as {{ type_double() }}) / nullif(models.conversions, 0) as recall,
         cast(cumulated.flagged - cumulated.flagged_conversions as {{ type_double() }})
         / nullif(models.lead_snapshots - models.conversions, 0) as false_positive_rate,
-        cumulated.leads_flagged,
-        cumulated.leads_flagged / weeks_covered.weeks as leads_per_week
+        cast(cumulated.leads_flagged as {{ dbt.type_bigint() }}) as leads_flagged,
+        cast(cumulated.leads_flagged - cumulated.backlog_leads_flagged as {{ dbt.type_bigint() }})
+            as leads_newly_flagged,
+        (cumulated.leads_flagged - cumulated.backlog_leads_flagged) / nullif(weeks_covered.weeks, 0) as leads_per_week
     from cumulated
     inner join models
         on cumulated.scoring_model = models.scoring_model
