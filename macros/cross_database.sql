@@ -154,3 +154,9 @@
 {% macro materialized_cte() %}{{ return(adapter.dispatch('materialized_cte', 'leadscore')()) }}{% endmacro %}
 {% macro default__materialized_cte() %}{% endmacro %}
 {% macro postgres__materialized_cte() %}materialized{% endmacro %}
+
+{#- a = b, where two nulls are equal too (dbt.equals is null-safe only under a behaviour
+    flag a consuming project may not set). -#}
+{% macro null_safe_equals(expr1, expr2) %}{{ return(adapter.dispatch('null_safe_equals', 'leadscore')(expr1, expr2)) }}{% endmacro %}
+{% macro default__null_safe_equals(expr1, expr2) %}({{ expr1 }} is not distinct from {{ expr2 }}){% endmacro %}
+{% macro spark__null_safe_equals(expr1, expr2) %}({{ expr1 }} <=> {{ expr2 }}){% endmacro %}

@@ -107,3 +107,79 @@
         else {{ raw_record_json(columns) }}
     end
 {%- endmacro %}
+
+{#- The raw columns each table's contract names (events and conversions; leads: lead_contract_columns). -#}
+{% macro event_contract_columns() %}
+    {{ return(['event_id', 'lead_id', 'event_type', 'occurred_at', 'url', 'email_type', 'duration_seconds',
+               'session_id']) }}
+{% endmacro %}
+
+{% macro conversion_contract_columns() %}
+    {{ return(['lead_id', 'converted_at', 'outcome']) }}
+{% endmacro %}
+
+{#- A raw table as the base models read it, whoever loaded it. This project's
+    loader writes every column as text with _loaded_at, _source_file and
+    _source_row; a project that installs this one as a package brings the
+    tables its warehouse has (typed, no loader columns). Either way the base
+    models get every contract column as text (null when the table lacks it),
+    the table's other columns as text (custom attributes), and the loader's
+    bookkeeping: the loaded-at column named by var leadscore_loaded_at_column
+    (null when the var is null), and, when the table has none, the table's
+    name as _source_file and a row number over the row's values as _source_row. -#}
+{% macro raw_source(table_name, contract_columns) %}
+    {%- set relation = source('crm', table_name) -%}
+    {%- set present = {} -%}
+    {%- if execute -%}
+        {%- for col in adapter.get_columns_in_relation(relation) -%}
+            {%- do present.update({col.name | lower: col.name}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set loaded_at_column = (var('leadscore_loaded_at_column', '_loaded_at') or '') | lower -%}
+    {%- if execute and loaded_at_column and loaded_at_column not in present -%}
+        {{ exceptions.raise_compiler_error(
+            relation ~ " has no column '" ~ loaded_at_column ~ "' (var leadscore_loaded_at_column): set the var to "
+            ~ "the column holding when each row was loaded, or to null if there is none") }}
+    {%- endif -%}
+    {%- set data_columns = [] -%}
+    {%- for name in contract_columns -%}{%- do data_columns.append(name) -%}{%- endfor -%}
+    {%- for name in present if not name.startswith('_') and name not in contract_columns and name != loaded_at_column -%}
+        {%- do data_columns.append(name) -%}
+    {%- endfor -%}
+    {%- set as_text = {} -%}
+    {%- for name in data_columns if name in present -%}
+        {%- do as_text.update({name: 'cast(' ~ adapter.quote(present[name]) ~ ' as ' ~ type_text() ~ ')'}) -%}
+    {%- endfor -%}
+    {%- set expressions = [] -%}
+    {%- for name in data_columns -%}
+        {%- do expressions.append(as_text.get(name, 'cast(null as ' ~ type_text() ~ ')') ~ ' as ' ~ adapter.quote(name)) -%}
+    {%- endfor -%}
+    {%- if loaded_at_column and execute -%}
+        {%- do expressions.append('cast(' ~ adapter.quote(present[loaded_at_column]) ~ ' as ' ~ dbt.type_timestamp() ~ ') as _loaded_at') -%}
+    {%- else -%}
+        {%- do expressions.append('cast(null as ' ~ dbt.type_timestamp() ~ ') as _loaded_at') -%}
+    {%- endif -%}
+    {%- if '_source_file' in present -%}
+        {%- do expressions.append('_source_file') -%}
+    {%- else -%}
+        {%- do expressions.append("cast('" ~ dbt.escape_single_quotes(relation | string) ~ "' as " ~ type_text() ~ ') as _source_file') -%}
+    {%- endif -%}
+    {%- if '_source_row' in present -%}
+        {%- do expressions.append('_source_row') -%}
+    {%- else -%}
+        {#- Numbered in the order of the row's own values: the same data, the same numbers. -#}
+        {%- do expressions.append('row_number() over (order by ' ~ ((as_text.values() | list) or ['1']) | join(', ') ~ ') as _source_row') -%}
+    {%- endif -%}
+    {%- for name in ['_load_error', '_raw_line'] if name in present -%}
+        {%- do expressions.append(name) -%}
+    {%- endfor -%}
+    select
+        {{ expressions | join(',\n        ') }}
+    from {{ relation }}
+{% endmacro %}
+
+{#- The event state models are incremental by load time; without a loaded-at
+    column (var leadscore_loaded_at_column null) they are rebuilt in full. -#}
+{% macro event_state_materialization() %}
+    {{ return('incremental' if var('leadscore_loaded_at_column', '_loaded_at') else 'table') }}
+{% endmacro %}

@@ -6,7 +6,7 @@
     scoring time too; only a change to what a rule matches (event type or a
     filter) invalidates the state, and then the build stops and says so. -#}
 {{ config(
-    materialized='incremental',
+    materialized=event_state_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}

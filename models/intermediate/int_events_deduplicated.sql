@@ -3,7 +3,7 @@
     by the loader), not event time, so late events still count: a run reads
     only the rows loaded since the last run and skips ids it already holds. -#}
 {{ config(
-    materialized='incremental',
+    materialized=event_state_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}

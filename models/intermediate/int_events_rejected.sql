@@ -5,7 +5,7 @@
     decided when the rejects mart is built: a lead loaded later claims its
     events back. -#}
 {{ config(
-    materialized='incremental',
+    materialized=event_state_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}
@@ -65,8 +65,8 @@ classified as (
     left join kept_events
         on new_rows.reject_reason is null
             and new_rows.event_id = kept_events.event_id
-            and new_rows.loaded_at = kept_events.loaded_at
-            and {{ dbt.equals('new_rows.source_file', 'kept_events.source_file') }}
+            and {{ null_safe_equals('new_rows.loaded_at', 'kept_events.loaded_at') }}
+            and {{ null_safe_equals('new_rows.source_file', 'kept_events.source_file') }}
             and new_rows.source_row = kept_events.source_row
     left join known_leads
         on kept_events.lead_id = known_leads.lead_id
@@ -99,8 +99,8 @@ final as (
     from classified
     -- A batch read again (it had no rejects and no scoring run recorded it) adds nothing twice.
     left join already_rejected
-        on classified.loaded_at = already_rejected.loaded_at
-            and {{ dbt.equals('classified.source_file', 'already_rejected.source_file') }}
+        on {{ null_safe_equals('classified.loaded_at', 'already_rejected.loaded_at') }}
+            and {{ null_safe_equals('classified.source_file', 'already_rejected.source_file') }}
             and classified.source_row = already_rejected.source_row
     where classified.reason is not null and already_rejected.source_row is null
 

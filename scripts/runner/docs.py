@@ -13,7 +13,9 @@ from .publish import _replace_atomically
 # What BI and reverse-ETL tools read: the lineage must reach every one of them.
 PUBLIC_MARTS = ("lead_scores", "lead_stage", "lead_score_components", "lead_score_history",
                 "lead_stage_transitions", "data_quality_rejects", "data_quality_issues", "data_quality_summary",
-                "scoring_runs", "predictive_model_summary", "predictive_scorecard", "predictive_calibration")
+                "scoring_runs", "predictive_model_summary", "predictive_scorecard", "predictive_calibration",
+                "backtest_scores", "backtest_metrics", "backtest_deciles", "backtest_segments", "backtest_thresholds",
+                "backtest_threshold_advice")
 
 
 def _target_path() -> Path:

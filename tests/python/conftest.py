@@ -77,3 +77,28 @@ def project_copy(tmp_path) -> Runner:
     """A runner over a private copy of the project, whose seeds a test may edit."""
     project = copy_project(tmp_path / "project")
     return Runner(project, tmp_path / "warehouse.duckdb", tmp_path / "reports")
+
+
+# Headless Chromium (Debian's package), to look at a page as a person would.
+HEADLESS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=30000"]
+
+
+def chromium_or_skip() -> str:
+    """The browser's path; CI (LEADSCORE_REQUIRE_ENGINES=1) fails without it, a local run skips."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("LEADSCORE_REQUIRE_ENGINES"):
+            pytest.fail("chromium is not installed (apt-get install chromium); CI needs it to look at pages")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return browser
+
+
+def open_in_chromium(page: str, screenshot: Path | None = None, size: str = "1400,900") -> str:
+    """The page's DOM after its scripts ran; with screenshot, also a PNG of the window."""
+    browser = chromium_or_skip()
+    dom = subprocess.run([browser, *HEADLESS, f"--window-size={size}", "--dump-dom", page], capture_output=True,
+                         text=True, timeout=180).stdout
+    if screenshot is not None:
+        subprocess.run([browser, *HEADLESS, f"--window-size={size}", f"--screenshot={screenshot}", page],
+                       capture_output=True, timeout=180, check=True)
+    return dom

@@ -1,10 +1,7 @@
 """The backtest (issue 18): scores as they stood at each snapshot, labels from what happened after, metrics
 checked against scikit-learn, threshold advice, and the report as a person sees it in headless Chromium."""
 
-import os
 import re
-import shutil
-import subprocess
 from datetime import date, timedelta
 
 import duckdb
@@ -15,7 +12,7 @@ from PIL import Image
 from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
 
 from benchmark_predictive import OLIST_RENAMES
-from conftest import PROJECT_DIR, SHARED_DATA, Runner
+from conftest import PROJECT_DIR, SHARED_DATA, Runner, open_in_chromium
 
 WINDOW_DAYS = 90
 RULES_MODELS = ("b2b_default", "smb_self_serve")
@@ -150,25 +147,15 @@ def test_a_history_that_starts_late_is_not_silently_replayed(backtested):
     assert "starts at" in completed.stderr and "--reset-history" in completed.stderr
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def test_the_report_renders_every_chart_in_headless_chromium(backtested, tmp_path):
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("LEADSCORE_REQUIRE_ENGINES"):
-            pytest.fail("chromium is not installed (apt-get install chromium); CI needs it for the report test")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
     runner, _ = backtested
     completed = runner.run("report", "--out", str(tmp_path))
     page = tmp_path / "report.html"
     assert f"report: {page}" in completed.stdout
     text = page.read_text()
     assert "<script src" not in text  # self-contained: works offline
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=20000"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
-                         timeout=180).stdout
+    shot = tmp_path / "report.png"
+    dom = open_in_chromium(page.as_uri(), screenshot=shot, size="1300,4000")
     expected = re.search(r'data-charts-expected="(\d+)"', dom)
     drawn = re.search(r'data-charts-drawn="(\d+)"', dom)
     assert expected and drawn, dom[:2000]
@@ -178,9 +165,6 @@ def test_the_report_renders_every_chart_in_headless_chromium(backtested, tmp_pat
     for heading in ("ROC curve", "Cumulative gains", "Lift by decile", "Calibration", "Conversion by score band",
                     "Precision and recall by MQL threshold", "strongest features", "Average score of new leads"):
         assert heading in dom, heading
-    shot = tmp_path / "report.png"
-    subprocess.run([browser, *flags, "--window-size=1300,4000", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=180, check=True)
     image = Image.open(shot).convert("RGB")
     assert image.size == (1300, 4000)
     colours = image.getcolors(maxcolors=1 << 20)

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from PIL import Image
 from sklearn.metrics import roc_auc_score
 
-from conftest import LOADED_AT, PROJECT_DIR, SHARED_DATA, Runner
+from conftest import LOADED_AT, PROJECT_DIR, SHARED_DATA, Runner, open_in_chromium
 from runner.metrics import ranking_quality
 
 
@@ -141,3 +142,11 @@ def test_docs_writes_one_html_file_whose_lineage_holds_every_public_mart(generat
     for mart in PUBLIC_MARTS:
         assert parents[f"model.leadscore.{mart}"], mart
     assert "model.leadscore.int_lead_score_components" in parents["model.leadscore.lead_score_components"]
+    # As a person sees it: the lineage graph of lead_scores, drawn by the page's own scripts.
+    shot = tmp_path / "lineage.png"
+    dom = open_in_chromium(out.as_uri() + "#!/model/model.leadscore.lead_scores?g_v=1", screenshot=shot)
+    assert "cytoscape_container" in dom
+    node_layer = re.search(r'<canvas[^>]*data-id="layer2-node" width="(\d+)" height="(\d+)"', dom)
+    assert node_layer and int(node_layer.group(1)) > 500 and int(node_layer.group(2)) > 300, dom[:1000]
+    colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 200  # nodes, edges and labels, not an empty panel

@@ -6,7 +6,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'conversions') }}
+    {{ raw_source('conversions', conversion_contract_columns()) }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'events') }}
+    {{ raw_source('events', event_contract_columns()) }}
 
 ),
 

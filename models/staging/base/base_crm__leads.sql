@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'leads') }}
+    {{ raw_source('leads', lead_contract_columns()) }}
 
 ),
 
