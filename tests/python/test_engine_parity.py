@@ -105,7 +105,9 @@ def normalise(rows) -> list[tuple]:
         if isinstance(v, str) and len(v) == 19 and v.endswith(" 00:00:00"):
             return v[:10]  # a date some engines return as a midnight timestamp
         return v
-    return sorted(tuple(value(v) for v in row) for row in rows)
+    # Nulls sort apart from values (a backtest's all-snapshots row has no date).
+    return sorted((tuple(value(v) for v in row) for row in rows),
+                  key=lambda row: tuple((v is None, str(v)) for v in row))
 
 
 def engine_runner(target: str, tmp_path) -> Runner:
