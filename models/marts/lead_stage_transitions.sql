@@ -35,12 +35,12 @@ final as (
         from_stage,
         to_stage,
         transitioned_on,
-        case
+        cast(case
             when from_stage is not null
                 then {{ dbt.datediff(
                     'lag(transitioned_on) over (partition by scoring_model, lead_id order by change_seq)',
                     'transitioned_on', 'day') }}
-        end as days_in_from_stage
+        end as {{ dbt.type_int() }}) as days_in_from_stage
     from stage_entries
 
 )
