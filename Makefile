@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: setup setup-spark demo lint test test-fast test-all test-engines benchmark clean
+.PHONY: setup setup-spark demo lint lint-compiled test test-fast test-all test-engines benchmark clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: $(STAMP)  ## generate demo data, load, build, validate, chart
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
+
+lint-compiled: $(STAMP)  ## sqlfluff on the SQL the last build compiled (target/compiled), engine macros expanded
+	$(BIN)/sqlfluff lint $$(find target/compiled/leadscore/models -name '*.sql' -not -path '*.yml/*') \
+		--config tests/sqlfluff_compiled.cfg --processes 2
 
 # Locally the Spark parity and benchmark suites (several minutes each) are left out;
 # .ci/run runs `make test TEST_MARKERS=` to include them.

@@ -136,7 +136,8 @@
         {%- endfor -%}
     {%- endif -%}
     {%- set loaded_at_column = (var('leadscore_loaded_at_column', '_loaded_at') or '') | lower -%}
-    {%- if execute and loaded_at_column and loaded_at_column not in present -%}
+    {#- (A table not created yet has no columns: nothing to check until it exists.) -#}
+    {%- if execute and present and loaded_at_column and loaded_at_column not in present -%}
         {{ exceptions.raise_compiler_error(
             relation ~ " has no column '" ~ loaded_at_column ~ "' (var leadscore_loaded_at_column): set the var to "
             ~ "the column holding when each row was loaded, or to null if there is none") }}
@@ -154,7 +155,7 @@
     {%- for name in data_columns -%}
         {%- do expressions.append(as_text.get(name, 'cast(null as ' ~ type_text() ~ ')') ~ ' as ' ~ adapter.quote(name)) -%}
     {%- endfor -%}
-    {%- if loaded_at_column and execute -%}
+    {%- if loaded_at_column and loaded_at_column in present -%}
         {%- do expressions.append('cast(' ~ adapter.quote(present[loaded_at_column]) ~ ' as ' ~ dbt.type_timestamp() ~ ') as _loaded_at') -%}
     {%- else -%}
         {%- do expressions.append('cast(null as ' ~ dbt.type_timestamp() ~ ') as _loaded_at') -%}

@@ -28,8 +28,8 @@ predictions as (
 holdout_ranking as (
 
     {{ ranking_metrics(
-        "(select 'holdout' as sample, conversion_probability, converted_in_window from predictions) as holdout",
-        ['sample'], score='conversion_probability') }}
+        "(select 'holdout' as sample_name, conversion_probability, converted_in_window from predictions) as holdout",
+        ['sample_name'], score='conversion_probability') }}
 
 ),
 

@@ -19,7 +19,7 @@ from .paths import PROJECT_DIR, duckdb_path
 
 SCRATCH_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
                                         "reports", "spark-warehouse", "metastore_db", "__pycache__", ".pytest_cache",
-                                        ".ruff_cache")
+                                        ".ruff_cache", "dbt_packages", "integration_tests")
 
 
 def candidate_seeds(rules_dir: Path) -> list[Path]:

@@ -173,10 +173,12 @@ BACKTEST_QUERIES = {
 def backtest_on(runner: Runner, target: str) -> dict:
     """The backtest marts over the backfilled history, with a 7-day window so the fixture's weeks label."""
     dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run([str(dbt), "run", "--select", "path:models/marts/backtest", "--vars",
-                    "{prediction_window_days: 7}", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
-                   cwd=PROJECT_DIR, env={**runner.env, "LEADSCORE_TARGET": target}, capture_output=True, text=True,
-                   timeout=900, check=True)
+    completed = subprocess.run([str(dbt), "run", "--select", "path:models/marts/backtest", "--vars",
+                                "{prediction_window_days: 7}", "--project-dir", str(PROJECT_DIR), "--profiles-dir",
+                                str(PROJECT_DIR)],
+                               cwd=PROJECT_DIR, env={**runner.env, "LEADSCORE_TARGET": target}, capture_output=True,
+                               text=True, timeout=900)
+    assert completed.returncode == 0, completed.stdout[-4000:]
     return read_marts(runner, target, BACKTEST_QUERIES)
 
 
