@@ -11,6 +11,9 @@ import pytest
 
 from conftest import PROJECT_DIR, Runner
 
+# A full build in each of two projects (about four minutes): CI runs it, `make test` locally leaves it out.
+pytestmark = pytest.mark.slow
+
 CONSUMER = PROJECT_DIR / "integration_tests"
 DBT = Path(sys.executable).parent / "dbt"
 # The consumer's CRM sync, as its vars name it (integration_tests/dbt_project.yml).
