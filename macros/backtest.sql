@@ -13,10 +13,10 @@
         cast(sum(positives + negatives) as {{ dbt.type_bigint() }}) as leads,
         sum(positives * (negatives_below + 0.5 * negatives))
             / nullif(max(total_positives) * max(total_negatives), 0) as auc,
-        case
-            when max(total_positives) > 0 and max(total_negatives) > 0
-                then max(abs(positives_at_or_below / total_positives - negatives_at_or_below / total_negatives))
-        end as ks
+        -- Null when a group lacks either kind (nullif: PostgreSQL and Spark raise on a division by zero).
+        max(abs(
+            positives_at_or_below / nullif(total_positives, 0) - negatives_at_or_below / nullif(total_negatives, 0)
+        )) as ks
     from (
         select
             {{ groups }},

@@ -15,7 +15,7 @@ deciles as (
     select
         conversion_probability,
         converted_in_window,
-        ntile(10) over (order by conversion_probability, lead_id) as decile
+        cast(ntile(10) over (order by conversion_probability, lead_id) as {{ dbt.type_int() }}) as decile
     from predictions
 
 ),
@@ -28,7 +28,7 @@ final as (
         min(conversion_probability) as min_probability,
         max(conversion_probability) as max_probability,
         avg(conversion_probability) as mean_probability,
-        sum(converted_in_window) as converted_leads,
+        cast(sum(converted_in_window) as {{ dbt.type_bigint() }}) as converted_leads,
         avg(cast(converted_in_window as {{ type_double() }})) as conversion_rate
     from deciles
     group by decile

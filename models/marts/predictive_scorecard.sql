@@ -50,7 +50,7 @@ final as (
         bins.upper_edge,
         bins.training_leads,
         cast(bins.training_leads as {{ type_double() }}) / nullif(totals.feature_leads, 0) as share_of_leads,
-        bins.converted_leads,
+        cast(bins.converted_leads as {{ dbt.type_bigint() }}) as converted_leads,
         cast(bins.converted_leads as {{ type_double() }}) / nullif(bins.training_leads, 0) as conversion_rate,
         bins.woe,
         bins.bin_iv,

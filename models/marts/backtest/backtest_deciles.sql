@@ -14,7 +14,8 @@ scores as (
         cast(score as {{ type_double() }}) / 100.0 as predicted,
         score,
         converted_in_window,
-        ntile(10) over (partition by scoring_model order by score desc, snapshot_on asc, lead_id asc) as decile
+        cast(ntile(10) over (partition by scoring_model order by score desc, snapshot_on asc, lead_id asc) as {{ dbt.type_int() }})
+            as decile
     from {{ ref('backtest_scores') }}
 
 ),
@@ -25,7 +26,7 @@ by_decile as (
         scoring_model,
         decile,
         count(*) as leads,
-        sum(converted_in_window) as conversions,
+        cast(sum(converted_in_window) as {{ dbt.type_bigint() }}) as conversions,
         min(score) as min_score,
         max(score) as max_score,
         avg(predicted) as mean_predicted,

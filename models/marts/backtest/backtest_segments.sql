@@ -24,7 +24,7 @@ segments as (
         score_band as segment,
         cast(min(floor(score / {{ var('score_band_width', 20) | int }})) as {{ dbt.type_int() }}) as segment_order,
         count(*) as leads,
-        sum(converted_in_window) as conversions
+        cast(sum(converted_in_window) as {{ dbt.type_bigint() }}) as conversions
     from scores
     group by scoring_model, score_band
     union all
@@ -34,7 +34,7 @@ segments as (
         scores.stage as segment,
         cast(coalesce(max(stage_thresholds.stage_rank), 0) as {{ dbt.type_int() }}) as segment_order,
         count(*) as leads,
-        sum(scores.converted_in_window) as conversions
+        cast(sum(scores.converted_in_window) as {{ dbt.type_bigint() }}) as conversions
     from scores
     left join stage_thresholds
         on scores.scoring_model = stage_thresholds.scoring_model

@@ -53,7 +53,7 @@ weeks_covered as (
     select
         scoring_model,
         min(snapshot_on) as first_snapshot_on,
-        (count(distinct snapshot_on) - 1) * {{ every_days }} / 7.0 as weeks
+        cast((count(distinct snapshot_on) - 1) * {{ every_days }} as {{ type_double() }}) / 7 as weeks
     from {{ ref('backtest_scores') }}
     group by scoring_model
 
