@@ -2,6 +2,10 @@
 checked against scikit-learn, threshold advice, and the report as a person sees it in headless Chromium."""
 
 import re
+import signal
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 
 import duckdb
@@ -197,3 +201,32 @@ def test_olist_every_model_backtests(tmp_path):
     # Honest: no predictive score before enough leads had closed windows to train on.
     assert pd.Timestamp(first_fit).date() > date(2017, 6, 14) + timedelta(days=WINDOW_DAYS)
     assert "ranks best: predicted_conversion" in completed.stdout
+
+
+def test_an_export_killed_mid_write_leaves_the_old_file_or_the_new_one(backtested, tmp_path):
+    """SIGKILL at points spread over an export's run (the backfilled history: tens of thousands of rows):
+    a reader of the target finds the previous file or a complete new one, never half of one."""
+    runner, _ = backtested
+    out = tmp_path / "changes.csv"
+    command = [sys.executable, str(PROJECT_DIR / "scripts" / "leadscore.py"), "export", "--changes-since", "0",
+               "--out", str(out), "--allow-unvalidated"]
+    started = time.monotonic()
+    subprocess.run(command, cwd=PROJECT_DIR, env=runner.env, capture_output=True, check=True, timeout=300)
+    duration = time.monotonic() - started
+    complete = out.read_text()
+    rows = complete.count("\n")
+    assert rows > 20_000
+    previous = "previous,file\n"
+    seen = set()
+    for attempt in range(12):
+        out.write_text(previous)
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=runner.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(duration * (0.2 + 1.3 * attempt / 11))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        text = out.read_text()
+        assert text in (previous, complete), f"attempt {attempt}: {len(text)} bytes, neither old nor new"
+        seen.add(text == complete)
+    # Both outcomes happened: some kills landed before the rename, some after.
+    assert seen == {True, False}

@@ -88,8 +88,11 @@ def test_export_with_an_unknown_scoring_model_names_the_known_ones(documents, tm
     message = _one_line_error(documents.run("export", "--out", str(out), "--scoring-model", "b2b_defualt", expect=2))
     assert "'b2b_defualt' has no scores; scored models: b2b_default, smb_self_serve" in message
     assert not out.exists()
-    # A quote in the value is data, bound as a parameter.
-    documents.run("export", "--out", str(out), "--scoring-model", "x' or '1'='1", expect=2)
+    # A quote in the value is data, bound as a parameter: matched literally, so no model has that name.
+    hostile = "x' or '1'='1"
+    message = _one_line_error(documents.run("export", "--out", str(out), "--scoring-model", hostile, expect=2))
+    assert f"'{hostile}' has no scores" in message
+    assert not out.exists()
 
 
 def test_no_active_scoring_model_fails_the_build_naming_the_seed(project_copy):
