@@ -24,6 +24,8 @@ class Runner:
     def __init__(self, project_dir: Path, database: Path, reports: Path):
         self.project_dir = project_dir
         self.database = database
+        # Seconds one command may take (a Spark backfill and build on a busy 2-core machine needs more).
+        self.timeout = 900
         self.env = {
             **os.environ,
             "LEADSCORE_DUCKDB": str(database),
@@ -38,7 +40,7 @@ class Runner:
     def run(self, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess:
         completed = subprocess.run(
             [sys.executable, str(self.project_dir / "scripts" / "leadscore.py"), *args],
-            cwd=self.project_dir, env=self.env, capture_output=True, text=True, timeout=900,
+            cwd=self.project_dir, env=self.env, capture_output=True, text=True, timeout=self.timeout,
         )
         if expect is not None and completed.returncode != expect:
             raise AssertionError(

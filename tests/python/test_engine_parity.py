@@ -113,6 +113,8 @@ def normalise(rows) -> list[tuple]:
 def engine_runner(target: str, tmp_path) -> Runner:
     runner = Runner(PROJECT_DIR, tmp_path / f"{target}.duckdb", tmp_path / "reports")
     runner.env["LEADSCORE_SPARK_WAREHOUSE"] = str(tmp_path / "spark-warehouse")
+    if target == "spark":
+        runner.timeout = 2700
     return runner
 
 
@@ -177,7 +179,7 @@ def backtest_on(runner: Runner, target: str) -> dict:
                                 "{prediction_window_days: 7}", "--project-dir", str(PROJECT_DIR), "--profiles-dir",
                                 str(PROJECT_DIR)],
                                cwd=PROJECT_DIR, env={**runner.env, "LEADSCORE_TARGET": target}, capture_output=True,
-                               text=True, timeout=900)
+                               text=True, timeout=runner.timeout)
     assert completed.returncode == 0, completed.stdout[-4000:]
     return read_marts(runner, target, BACKTEST_QUERIES)
 
