@@ -104,3 +104,17 @@ def open_in_chromium(page: str, screenshot: Path | None = None, size: str = "140
         subprocess.run([browser, *HEADLESS, f"--window-size={size}", f"--screenshot={screenshot}", page],
                        capture_output=True, timeout=180, check=True)
     return dom
+
+
+def olist_runner(tmp_path: Path) -> Runner:
+    """A warehouse with Olist's real funnel loaded (../shared/data), leads and closed deals only."""
+    from benchmark_predictive import OLIST_RENAMES
+
+    olist = SHARED_DATA / "olist_marketing_funnel"
+    if not olist.exists():
+        pytest.skip("../shared/data/olist_marketing_funnel is not beside this checkout")
+    runner = Runner(PROJECT_DIR, tmp_path / "olist.duckdb", tmp_path / "reports")
+    runner.run("load", "--leads", str(olist / "olist_marketing_qualified_leads_dataset.csv"),
+               "--conversions", str(olist / "olist_closed_deals_dataset.csv"), "--rename", OLIST_RENAMES,
+               "--loaded-at", "2018-12-01 00:00:00")
+    return runner

@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve
 
-from benchmark_predictive import OLIST_RENAMES
-from conftest import PROJECT_DIR, SHARED_DATA, Runner, open_in_chromium
+from conftest import PROJECT_DIR, Runner, olist_runner, open_in_chromium
 
 WINDOW_DAYS = 90
 RULES_MODELS = ("b2b_default", "smb_self_serve")
@@ -179,13 +178,7 @@ def test_the_report_renders_every_chart_in_headless_chromium(backtested, tmp_pat
 
 @pytest.mark.slow
 def test_olist_every_model_backtests(tmp_path):
-    olist = SHARED_DATA / "olist_marketing_funnel"
-    if not olist.exists():
-        pytest.skip("../shared/data/olist_marketing_funnel is not beside this checkout")
-    runner = Runner(PROJECT_DIR, tmp_path / "olist.duckdb", tmp_path / "reports")
-    runner.run("load", "--leads", str(olist / "olist_marketing_qualified_leads_dataset.csv"),
-               "--conversions", str(olist / "olist_closed_deals_dataset.csv"), "--rename", OLIST_RENAMES,
-               "--loaded-at", "2018-12-01 00:00:00")
+    runner = olist_runner(tmp_path)
     completed = runner.run("backtest")
     print(completed.stdout)
     metrics = frame(runner, "select scoring_model, snapshots, leads, conversions, auc from marts.backtest_metrics "

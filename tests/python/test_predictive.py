@@ -16,8 +16,8 @@ import math
 import duckdb
 import pytest
 
-from benchmark_predictive import CUSTOM_RENAMES, OLIST_RENAMES, compare_with_scikit_learn, write_custom_leads
-from conftest import LOADED_AT, PROJECT_DIR, SHARED_DATA, Runner
+from benchmark_predictive import CUSTOM_RENAMES, compare_with_scikit_learn, write_custom_leads
+from conftest import LOADED_AT, PROJECT_DIR, Runner, olist_runner
 
 
 def figures(runner: Runner) -> dict:
@@ -111,13 +111,7 @@ def test_the_fit_ranks_held_out_leads_like_scikit_learn_on_the_custom_columns(cu
 
 @pytest.mark.slow
 def test_olist_the_predictive_model_ranks_like_scikit_learn(tmp_path):
-    olist = SHARED_DATA / "olist_marketing_funnel"
-    if not olist.exists():
-        pytest.skip("../shared/data/olist_marketing_funnel is not beside this checkout")
-    runner = Runner(PROJECT_DIR, tmp_path / "olist.duckdb", tmp_path / "reports")
-    runner.run("load", "--leads", str(olist / "olist_marketing_qualified_leads_dataset.csv"),
-               "--conversions", str(olist / "olist_closed_deals_dataset.csv"), "--rename", OLIST_RENAMES,
-               "--loaded-at", "2018-12-01 00:00:00")
+    runner = olist_runner(tmp_path)
     out = runner.run("build").stdout
     assert "predicted_conversion: learnt from 6,386 leads (558 won within 90 days), 2 features" in out
     result = figures(runner)

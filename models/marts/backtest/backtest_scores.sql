@@ -15,7 +15,8 @@
 
 with
 
-history as (
+-- A recorded state holds from its date until the lead's next recorded change.
+states as (
 
     select
         scoring_model,
@@ -24,8 +25,8 @@ history as (
         score,
         grade,
         stage,
-        as_of,
-        change_seq
+        as_of as recorded_on,
+        lead(as_of) over (partition by scoring_model, lead_id order by change_seq) as superseded_on
     from {{ ref('lead_score_history') }}
 
 ),
@@ -63,7 +64,7 @@ steps as (
 
 first_recorded as (
 
-    select min(as_of) as first_recorded_on from history
+    select min(recorded_on) as first_recorded_on from states
 
 ),
 
@@ -86,22 +87,6 @@ closed_snapshots as (
     from snapshots
     cross join scoring_dates
     where cast({{ dbt.dateadd('day', window_days, 'snapshots.snapshot_on') }} as date) <= scoring_dates.as_of
-
-),
-
--- A recorded state holds from its date until the lead's next recorded change.
-states as (
-
-    select
-        scoring_model,
-        lead_id,
-        change_type,
-        score,
-        grade,
-        stage,
-        as_of as recorded_on,
-        lead(as_of) over (partition by scoring_model, lead_id order by change_seq) as superseded_on
-    from history
 
 ),
 
