@@ -158,8 +158,10 @@ def test_docs_writes_one_html_file_whose_lineage_holds_every_public_mart(generat
 def test_the_sql_dbt_compiled_for_duckdb_passes_sqlfluff(generated):
     """The engine-specific macros as they run (dispatched, expanded), not as lint stubs."""
     compiled = Path(generated.env["DBT_TARGET_PATH"]) / "compiled" / "leadscore" / "models"
-    # Models only: the compiled tests (under a YAML file's name) are dbt's own SQL.
-    files = sorted(str(p) for p in compiled.rglob("*.sql") if ".yml" not in str(p.relative_to(compiled)))
+    # Models only: the compiled tests (under a YAML file's name) are dbt's own SQL. The predictive fit is
+    # left out: compiled, it is one step's CTEs 80 times over, past sqlfluff's parse limit (its source is linted).
+    files = sorted(str(p) for p in compiled.rglob("*.sql") if ".yml" not in str(p.relative_to(compiled))
+                   and p.name != "int_predictive_fits.sql")
     assert len(files) > 50
     completed = subprocess.run([str(Path(sys.executable).parent / "sqlfluff"), "lint", *files, "--config",
                                 str(PROJECT_DIR / "tests" / "sqlfluff_compiled.cfg"), "--processes", "2"],
