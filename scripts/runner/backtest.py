@@ -24,21 +24,11 @@ def project_var(name: str):
         return yaml.safe_load(handle)["vars"][name]
 
 
-def first_recorded(target: str) -> date | None:
-    try:
-        found = read_sql(f"select cast(min(as_of) as {'string' if target == 'spark' else 'varchar'}) as first_on "
-                         f"from {history.HISTORY}", target)
-    except UserError:
-        return None
-    value = found.iloc[0]["first_on"]
-    return None if value is None or str(value) in ("None", "NaT", "nan") else date.fromisoformat(str(value)[:10])
-
-
 def run_backtest(target: str, first: date | None, retrain_every_days: int, dates_per_run: int | None,
                  reset_history: bool, summary: bool = True) -> int:
     started = time.monotonic()
     every_days = int(project_var("backtest_every_days"))
-    recorded_from = first_recorded(target)
+    recorded_from = history.recorded_date(target, "min")
     if recorded_from is not None and not reset_history and (first is None or recorded_from <= first):
         # The history is there: the backtest marts only need a build (which refreshes them).
         print(f"backtest: lead_score_history records scores from {recorded_from}; snapshots every {every_days} days")

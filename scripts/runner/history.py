@@ -34,21 +34,28 @@ def backfill_dates(first: date, last: date, every_days: int) -> list[date]:
     return dates
 
 
-def recorded_through(target: str) -> date | None:
-    """The latest as_of the history records, or None when there is no history yet."""
+def date_from(target: str, expression: str, relation: str) -> date | None:
+    """One date a query finds (select <expression> from <relation>), or None when it finds none."""
+    found = read_sql(f"select cast({expression} as {_text(target)}) as found_on from {relation}", target)
+    value = found.iloc[0]["found_on"]
+    return None if value is None or str(value) in ("None", "NaT", "nan") else date.fromisoformat(str(value)[:10])
+
+
+def recorded_date(target: str, aggregate: str = "max") -> date | None:
+    """The latest (or with aggregate 'min', the first) as_of the history records; None without a history."""
     try:
-        found = read_sql(f"select cast(max(as_of) as {_text(target)}) as as_of from {HISTORY}", target)
+        return date_from(target, f"{aggregate}(as_of)", HISTORY)
     except UserError:
         return None
-    value = found.iloc[0]["as_of"]
-    return None if value is None or str(value) in ("None", "NaT", "nan") else date.fromisoformat(str(value)[:10])
+
+
+def recorded_through(target: str) -> date | None:
+    return recorded_date(target, "max")
 
 
 def default_last_date(target: str) -> date:
     """The date a plain build scores as of, as int_scoring_dates decides it (not worked out again here)."""
-    found = read_sql(f"select cast(max(as_of) as {_text(target)}) as as_of from intermediate.int_scoring_dates "
-                     "where is_latest", target)
-    return date.fromisoformat(str(found.iloc[0]["as_of"])[:10])
+    return date_from(target, "max(as_of)", "intermediate.int_scoring_dates where is_latest")
 
 
 # Lead x date rows one dbt run may score: beyond about this many, DuckDB spills to disk within the
@@ -65,12 +72,10 @@ def default_dates_per_run(target: str) -> int:
 
 def first_lead_date(target: str) -> date:
     """The earliest lead creation date in the data (staging must be built)."""
-    found = read_sql(f"select cast(min(cast(created_at as date)) as {_text(target)}) as first_on "
-                     "from staging.stg_crm__leads", target)
-    value = found.iloc[0]["first_on"]
-    if value is None or str(value) in ("None", "NaT", "nan"):
+    found = date_from(target, "min(cast(created_at as date))", "staging.stg_crm__leads")
+    if found is None:
         raise UserError("no lead has a creation date, so there is no past to replay; pass --from YYYY-MM-DD")
-    return date.fromisoformat(str(value)[:10])
+    return found
 
 
 def backfill(target: str, first: date | None, last: date | None, every_days: int, dates_per_run: int | None,

@@ -54,10 +54,12 @@ def _load(target: str) -> dict[str, pd.DataFrame]:
         "entries": "select scoring_model, to_stage, transitioned_on, count(*) as leads from marts.lead_stage_transitions "
                    "where from_stage is not null group by scoring_model, to_stage, transitioned_on",
         # The score each lead had when the history first recorded it, by the week the lead was created.
-        "new_leads": "select history.scoring_model, leads.created_at, history.score "
+        "new_leads": "select history.scoring_model, cast(date_trunc('week', leads.created_at) as date) as week, "
+                     "avg(history.score) as score "
                      "from marts.lead_score_history as history "
                      "inner join staging.stg_crm__leads as leads on history.lead_id = leads.lead_id "
-                     "where history.change_type = 'insert' and leads.created_at is not null",
+                     "where history.change_type = 'insert' and leads.created_at is not null "
+                     "group by history.scoring_model, cast(date_trunc('week', leads.created_at) as date)",
         "metrics": "select * from marts.backtest_metrics",
         "deciles": "select * from marts.backtest_deciles",
         "segments": "select * from marts.backtest_segments",
@@ -176,13 +178,13 @@ def _stage_entries(data) -> Chart:
 
 
 def _new_lead_quality(data) -> Chart:
-    new_leads = data["new_leads"].copy()
+    weekly = data["new_leads"].copy()
     figure = _figure("Average score of new leads, per week created (score when first recorded)",
                      "week the lead was created", "average score (0-100)")
-    if new_leads.empty:
+    if weekly.empty:
         return Chart("new_lead_quality", "Incoming lead quality", _empty(figure, "no lead history yet"), "")
-    new_leads["week"] = pd.to_datetime(new_leads["created_at"]).dt.to_period("W-SUN").dt.start_time
-    weekly = new_leads.groupby(["scoring_model", "week"])["score"].agg(lambda s: s.astype(float).mean()).reset_index()
+    weekly["week"] = pd.to_datetime(weekly["week"])
+    weekly["score"] = weekly["score"].astype(float)
     for index, model in enumerate(_models(weekly)):
         rows = weekly[weekly.scoring_model == model]
         figure.add_trace(go.Scatter(x=rows["week"], y=rows["score"], mode="lines+markers", name=model,

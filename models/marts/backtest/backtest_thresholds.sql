@@ -15,6 +15,7 @@ scores as (
 
     select
         scoring_model,
+        snapshot_on,
         lead_id,
         -- Tenths of a point: a lead-snapshot is flagged at threshold t when score >= t.
         -- (the nudge keeps a score stored as a float, 45.3 read as 45.29999, in its own tenth)
@@ -42,19 +43,9 @@ models as (
         scoring_model,
         count(*) as lead_snapshots,
         sum(converted_in_window) as conversions,
-        count(distinct lead_id) as leads
-    from scores
-    group by scoring_model
-
-),
-
-weeks_covered as (
-
-    select
-        scoring_model,
         min(snapshot_on) as first_snapshot_on,
         cast((count(distinct snapshot_on) - 1) * {{ every_days }} as {{ type_double() }}) / 7 as weeks
-    from {{ ref('backtest_scores') }}
+    from scores
     group by scoring_model
 
 ),
@@ -63,17 +54,14 @@ weeks_covered as (
 first_snapshot_floors as (
 
     select
-        backtest_scores.scoring_model,
-        cast(floor(cast(backtest_scores.score as {{ type_double() }}) * 10 + 0.000001) as {{ dbt.type_int() }})
-            as score_floor,
+        scores.scoring_model,
+        scores.score_floor,
         count(*) as leads
-    from {{ ref('backtest_scores') }} as backtest_scores
-    inner join weeks_covered
-        on backtest_scores.scoring_model = weeks_covered.scoring_model
-            and backtest_scores.snapshot_on = weeks_covered.first_snapshot_on
-    group by
-        backtest_scores.scoring_model,
-        cast(floor(cast(backtest_scores.score as {{ type_double() }}) * 10 + 0.000001) as {{ dbt.type_int() }})
+    from scores
+    inner join models
+        on scores.scoring_model = models.scoring_model
+            and scores.snapshot_on = models.first_snapshot_on
+    group by scores.scoring_model, scores.score_floor
 
 ),
 
@@ -169,12 +157,10 @@ final as (
         cast(cumulated.leads_flagged as {{ dbt.type_bigint() }}) as leads_flagged,
         cast(cumulated.leads_flagged - cumulated.backlog_leads_flagged as {{ dbt.type_bigint() }})
             as leads_newly_flagged,
-        (cumulated.leads_flagged - cumulated.backlog_leads_flagged) / nullif(weeks_covered.weeks, 0) as leads_per_week
+        (cumulated.leads_flagged - cumulated.backlog_leads_flagged) / nullif(models.weeks, 0) as leads_per_week
     from cumulated
     inner join models
         on cumulated.scoring_model = models.scoring_model
-    inner join weeks_covered
-        on cumulated.scoring_model = weeks_covered.scoring_model
     left join stage_thresholds
         on cumulated.scoring_model = stage_thresholds.scoring_model
             and cumulated.tenths = stage_thresholds.min_score * 10
