@@ -10,7 +10,8 @@ leads as (
 
     select
         as_of,
-        lead_id
+        lead_id,
+        won_at
     from {{ ref('int_lead_versions_in_effect') }}
 
 ),
@@ -57,13 +58,6 @@ grade_thresholds as (
 stage_thresholds as (
 
     select * from {{ ref('stg_rules__stage_thresholds') }}
-
-),
-
-conversions as (
-
-    select * from {{ ref('int_conversions_of_known_leads') }}
-    where is_known_lead and outcome = 'won'
 
 ),
 
@@ -250,14 +244,11 @@ scores as (
 won as (
 
     select
-        leads.as_of,
-        conversions.lead_id,
-        min(conversions.converted_at) as converted_at
-    from conversions
-    inner join leads
-        on conversions.lead_id = leads.lead_id
-            and cast(conversions.converted_at as date) <= leads.as_of
-    group by leads.as_of, conversions.lead_id
+        as_of,
+        lead_id,
+        won_at as converted_at
+    from leads
+    where won_at is not null
 
 ),
 

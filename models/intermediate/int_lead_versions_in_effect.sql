@@ -2,7 +2,8 @@
     or before it) and the version of it current on that date: the latest
     updated by then. A version updated later is not seen, unless the data has
     no earlier one (then the earliest known stands in). Narrow on purpose: a
-    backfill has one row per lead and date. -#}
+    backfill has one row per lead and date. won_at: when the lead was first
+    won, if by then (it is a customer on that date). -#}
 
 with
 
@@ -22,6 +23,17 @@ lead_versions as (
 scoring_dates as (
 
     select * from {{ ref('int_scoring_dates') }}
+
+),
+
+first_wins as (
+
+    select
+        lead_id,
+        min(converted_at) as won_at
+    from {{ ref('int_conversions_of_known_leads') }}
+    where is_known_lead and outcome = 'won'
+    group by lead_id
 
 ),
 
@@ -54,11 +66,14 @@ ranked as (
 final as (
 
     select
-        as_of,
-        lead_id,
-        lead_version
+        ranked.as_of,
+        ranked.lead_id,
+        ranked.lead_version,
+        case when cast(first_wins.won_at as date) <= ranked.as_of then first_wins.won_at end as won_at
     from ranked
-    where version_recency = 1
+    left join first_wins
+        on ranked.lead_id = first_wins.lead_id
+    where ranked.version_recency = 1
 
 )
 

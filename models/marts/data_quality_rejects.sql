@@ -9,15 +9,15 @@ leads as (
 
 ),
 
-events as (
+classified_events as (
 
-    select * from {{ ref('int_events_rejected') }}
+    select * from {{ ref('int_events_classified') }}
 
 ),
 
-known_leads as (
+events_of_known_leads as (
 
-    select lead_id from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_events_of_known_leads') }}
 
 ),
 
@@ -51,22 +51,30 @@ rejected_leads as (
 
 ),
 
+-- Whether an event's lead is unknown is decided now: a lead loaded after its events claims them back.
 rejected_events as (
 
     select
         'events' as source_table,
-        coalesce(events.event_id, events.row_fingerprint) as source_row_id,
-        events.source_file,
-        events.source_row,
-        events.reason,
-        events.raw_record,
-        events.loaded_at
-    from events
-    left join known_leads
-        on events.reason = 'unknown_lead'
-            and events.lead_id = known_leads.lead_id
-    -- A lead loaded after its events claims them back.
-    where known_leads.lead_id is null
+        coalesce(event_id, row_fingerprint) as source_row_id,
+        source_file,
+        source_row,
+        reject_reason as reason,
+        raw_record,
+        loaded_at
+    from classified_events
+    where reject_reason is not null
+    union all
+    select
+        'events' as source_table,
+        event_id as source_row_id,
+        source_file,
+        source_row,
+        'unknown_lead' as reason,
+        raw_record,
+        loaded_at
+    from events_of_known_leads
+    where not is_known_lead
 
 ),
 

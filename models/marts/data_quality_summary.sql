@@ -13,13 +13,19 @@ leads as (
 
 events as (
 
-    select count(*) as raw_rows from {{ ref('base_crm__events') }}
+    select
+        count(*) as raw_rows,
+        max(loaded_at) as loaded_through
+    from {{ ref('base_crm__events') }}
 
 ),
 
 conversions as (
 
-    select count(*) as raw_rows from {{ ref('base_crm__conversions') }}
+    select
+        count(*) as raw_rows,
+        max(loaded_at) as loaded_through
+    from {{ ref('base_crm__conversions') }}
 
 ),
 
@@ -61,7 +67,8 @@ raw_counts as (
         cast(
             coalesce(sum(case when reject_reason is null and not is_current_version then 1 else 0 end), 0)
             as {{ dbt.type_bigint() }}
-        ) as superseded_rows
+        ) as superseded_rows,
+        max(loaded_at) as loaded_through
     from leads
     union all
     select
@@ -69,7 +76,8 @@ raw_counts as (
         events.raw_rows,
         scored_events.accepted_rows,
         cast(null as {{ dbt.type_bigint() }}) as current_rows,
-        cast(null as {{ dbt.type_bigint() }}) as superseded_rows
+        cast(null as {{ dbt.type_bigint() }}) as superseded_rows,
+        events.loaded_through
     from events cross join scored_events
     union all
     select
@@ -77,7 +85,8 @@ raw_counts as (
         conversions.raw_rows,
         scored_conversions.accepted_rows,
         cast(null as {{ dbt.type_bigint() }}) as current_rows,
-        cast(null as {{ dbt.type_bigint() }}) as superseded_rows
+        cast(null as {{ dbt.type_bigint() }}) as superseded_rows,
+        conversions.loaded_through
     from conversions cross join scored_conversions
 
 ),
@@ -96,7 +105,8 @@ final as (
         cast(case
             when raw_counts.raw_rows = 0 then 0.0
             else 1.0 * (coalesce(rejects.rejected_rows, 0) - coalesce(rejects.duplicate_rows, 0)) / raw_counts.raw_rows
-        end as {{ type_double() }}) as rejected_share
+        end as {{ type_double() }}) as rejected_share,
+        raw_counts.loaded_through
     from raw_counts
     left join rejects
         on raw_counts.source_table = rejects.source_table

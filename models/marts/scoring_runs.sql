@@ -12,7 +12,6 @@
 -- Written after the marts it describes, so a failed build records nothing.
 -- depends_on: {{ ref('lead_stage') }}
 -- depends_on: {{ ref('lead_score_components') }}
--- depends_on: {{ ref('data_quality_rejects') }}
 
 with
 
@@ -29,10 +28,10 @@ scoring_dates as (
 loaded_through as (
 
     select
-        (select max(events.loaded_at) from {{ ref('int_events_deduplicated') }} as events) as events_loaded_through,
-        (select max(leads.loaded_at) from {{ ref('base_crm__leads') }} as leads) as leads_loaded_through,
-        (select max(conversions.loaded_at) from {{ ref('base_crm__conversions') }} as conversions)
-            as conversions_loaded_through
+        max(case when source_table = 'events' then loaded_through end) as events_loaded_through,
+        max(case when source_table = 'leads' then loaded_through end) as leads_loaded_through,
+        max(case when source_table = 'conversions' then loaded_through end) as conversions_loaded_through
+    from {{ ref('data_quality_summary') }}
 
 ),
 

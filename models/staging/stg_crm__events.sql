@@ -1,12 +1,12 @@
-{#- One row per raw event that passes the row checks. An event_id seen in an
-    earlier row is resolved in int_events_deduplicated. -#}
+{#- One row per raw event row, typed, with the reason the row itself is
+    unusable (null when it passes). A repeated event_id is resolved in
+    int_events_classified, incrementally. -#}
 
 with
 
 events as (
 
     select * from {{ ref('base_crm__events') }}
-    where reject_reason is null
 
 ),
 
@@ -25,7 +25,10 @@ final as (
         session_id,
         loaded_at,
         source_file,
-        source_row
+        source_row,
+        reject_reason,
+        row_fingerprint,
+        raw_record
     from events
 
 )

@@ -46,13 +46,12 @@ def normalize_column_name(name: str) -> str:
     return cleaned
 
 # The incremental models' state. A replace load empties raw, so the state is
-# dropped with it and the next build rebuilds it from the new data. The run
-# log goes too (int_events_rejected reads its events watermark).
+# dropped with it and the next build rebuilds it from the new data, and the run
+# log with it (its watermarks describe data that is gone).
 # marts.lead_score_history is not state but the record of past scores: it is
 # kept, and the next build writes tombstones for the leads that are gone.
 INCREMENTAL_STATE_TABLES = (
-    "intermediate.int_events_deduplicated",
+    "intermediate.int_events_classified",
     "intermediate.int_event_rule_matches_daily",
-    "intermediate.int_events_rejected",
     "marts.scoring_runs",
 )
