@@ -1,26 +1,35 @@
 """Benchmark: the dbt pipeline against the fastest query DuckDB can run for the same work.
 
-    python scripts/benchmark.py                      # 1M, 10M and 50M events (leads: a tenth)
+    python scripts/benchmark.py                                  # 1M, 10M and 50M events (leads: a tenth)
+    python scripts/benchmark.py --sizes 1M,10M,50M --full-only 100M
     python scripts/benchmark.py --sizes 1M --json out.json
 
-For each size, in a fresh DuckDB file: generate and load the data, then time in
-separate processes (peak RSS of each process from wait4): `dbt seed`, a full
-`dbt run`, `dbt test`, a daily refresh (`dbt run` after appending 1% new events dated the next day, as_of + 1 day),
-and the reference: one hand-written DuckDB statement over the raw tables that
-computes every lead's engagement score and total score. The reference is asserted
-equal to the mart before any number is printed.
+For each size, in a fresh DuckDB file: generate and load the data, then time, each
+in its own process (peak RSS of each process from wait4):
+
+- full build: `dbt build --full-refresh` (seeds, models, dbt tests), then the
+  Great Expectations validation the runner's `build` runs;
+- daily refresh: 1% new events dated the next day are appended and as_of moves
+  on a day (every decayed score changes), then `dbt build` and validation again;
+- reference: one hand-written DuckDB statement over the raw tables that computes
+  every lead's engagement score and total score, asserted equal to the mart
+  before any number is printed.
+
+A size given in --full-only runs the full build only (no reference, no refresh).
 
 The reference covers the event side of the work (validation, deduplication,
 sessions, rule matching, decay, thresholds, rule and group caps), which is where
 the cost is; its fit points (lead-sized, a tenth of the rows) are read from the
 pipeline's fit components, so it is a lower bound on the work, not a rival rule
-engine. It assumes ISO timestamps, as the generator writes.
+engine. It does not train or apply the predictive model, which the build does.
+It assumes ISO timestamps, as the generator writes.
 """
 
 import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -255,6 +264,15 @@ def child_dbt(command: list[str]) -> int:
     return 0 if success else 1
 
 
+def child_validate() -> int:
+    """Child process: the Great Expectations suites the runner's build runs after dbt."""
+    from runner import validate
+
+    passed = validate.validate_marts("duckdb", out=lambda _: None)
+    print("validation passed" if passed else "validation FAILED", flush=True)
+    return 0
+
+
 def child_reference(database: str, memory_limit: str) -> int:
     """Child process: the reference statement; exit OUT_OF_MEMORY_EXIT when it needs more than the limit."""
     import duckdb
@@ -283,18 +301,42 @@ def run_reference(database: Path, env: dict) -> dict:
     raise SystemExit(f"reference statement ran out of memory even at {REFERENCE_FALLBACK_MEMORY_LIMIT}")
 
 
-def model_timings() -> list[tuple[str, float]]:
+def dbt_timings() -> dict:
+    """dbt's own split of the last dbt command: seconds in models, in tests and seeds, and the slowest models."""
     target_dir = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-    results = json.loads((target_dir / "run_results.json").read_text())
-    timings = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]]
-    return sorted(((name, round(seconds, 2)) for name, seconds in timings), key=lambda item: -item[1])
+    results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    by_kind = {"model": 0.0, "test": 0.0, "seed": 0.0, "unit_test": 0.0}
+    models = []
+    for result in results:
+        kind = result["unique_id"].split(".")[0]
+        by_kind[kind] = by_kind.get(kind, 0.0) + result["execution_time"]
+        if kind == "model":
+            models.append((result["unique_id"].split(".")[-1], round(result["execution_time"], 2)))
+    return {"models_seconds": round(by_kind["model"], 1),
+            "tests_seconds": round(by_kind["test"] + by_kind["unit_test"], 1),
+            "seeds_seconds": round(by_kind["seed"], 1),
+            "slowest_models": sorted(models, key=lambda item: -item[1])[:12]}
 
 
-def bench_size(events: int, work: Path, seed: int) -> dict:
+def build_and_validate(label: str, dbt_args: list[str], env: dict) -> dict:
+    """What the runner's `build` does, step by step: dbt build, then validation. Seconds and peak RSS of each."""
+    dbt_step = timed_step(f"{label}: dbt build", ["--child-dbt", "build", *dbt_args], env)
+    split = dbt_timings()
+    print(f"  {'':<22} models {split['models_seconds']:.1f} s, tests {split['tests_seconds']:.1f} s, "
+          f"seeds {split['seeds_seconds']:.1f} s (dbt's timings)", flush=True)
+    validation = timed_step(f"{label}: validation", ["--child-validate"], env)
+    return {"seconds": round(dbt_step["seconds"] + validation["seconds"], 2),
+            "dbt_seconds": dbt_step["seconds"], "dbt_peak_rss_mib": dbt_step["peak_rss_mib"],
+            "validation_seconds": validation["seconds"], "validation_peak_rss_mib": validation["peak_rss_mib"],
+            "validation_passed": "validation passed" in validation["output"],
+            "peak_rss_mib": max(dbt_step["peak_rss_mib"], validation["peak_rss_mib"]), **split}
+
+
+def bench_size(events: int, work: Path, seed: int, full_only: bool = False) -> dict:
     import duckdb
 
     leads = max(events // 10, 1)
-    print(f"\n== {events:,} events, {leads:,} leads ==", flush=True)
+    print(f"\n== {events:,} events, {leads:,} leads{' (full build only)' if full_only else ''} ==", flush=True)
     data = work / f"data_{events}"
     database = work / f"bench_{events}.duckdb"
     env = {**os.environ, "LEADSCORE_DUCKDB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
@@ -311,12 +353,16 @@ def bench_size(events: int, work: Path, seed: int) -> dict:
 
     row = {"events": events, "leads": leads, "generate_seconds": round(generate_seconds, 2),
            "load_seconds": round(load_seconds, 2)}
-    timed_step("dbt seed", ["--child-dbt", "seed"], env)
-    full = timed_step("full build: models", ["--child-dbt", "run", "--full-refresh"], env)
-    slowest_full = model_timings()
-    tests = timed_step("full build: tests", ["--child-dbt", "test"], env)
-    reference = run_reference(database, env)
+    full = build_and_validate("full build", ["--full-refresh"], env)
+    row.update({"full": full, "events_per_second_full": round(events / full["seconds"])})
+    if full_only:
+        print(f"  full build {full['seconds']:.1f} s, {row['events_per_second_full']:,} events/s, "
+              f"peak RSS {full['peak_rss_mib']:,} MiB", flush=True)
+        shutil.rmtree(data, ignore_errors=True)
+        database.unlink(missing_ok=True)
+        return row
 
+    reference = run_reference(database, env)
     with duckdb.connect(str(database)) as con:
         compared, different, mart_rows, reference_rows = con.execute(COMPARE_SQL).fetchone()
     if different or compared != mart_rows or compared != reference_rows:
@@ -334,36 +380,42 @@ def bench_size(events: int, work: Path, seed: int) -> dict:
                         using sample {max(events // 100, 1)} rows (reservoir, {seed}))
                      to '{batch}' (format parquet)""")
     load.load_duckdb(database, {"events": batch}, "append", progress=lambda _: None)
-    incremental = timed_step("daily refresh (+1%)", ["--child-dbt", "run"], {**env, "BENCHMARK_AS_OF": NEXT_DAY})
-    slowest_incremental = model_timings()
+    daily = build_and_validate("daily refresh", [], {**env, "BENCHMARK_AS_OF": NEXT_DAY})
 
     row.update({
-        "full_models_seconds": full["seconds"], "full_models_peak_rss_mib": full["peak_rss_mib"],
-        "full_tests_seconds": tests["seconds"], "full_tests_peak_rss_mib": tests["peak_rss_mib"],
-        "incremental_seconds": incremental["seconds"], "incremental_peak_rss_mib": incremental["peak_rss_mib"],
+        "daily": daily,
         "reference_seconds": reference["seconds"], "reference_peak_rss_mib": reference["peak_rss_mib"],
         "reference_memory_limit": reference["memory_limit"],
-        "events_per_second_full": round(events / full["seconds"]),
         "events_per_second_reference": round(events / reference["seconds"]),
         "full_vs_reference": round(full["seconds"] / reference["seconds"], 2),
-        "incremental_vs_full": round(incremental["seconds"] / full["seconds"], 3),
-        "slowest_models_full": slowest_full, "slowest_models_incremental": slowest_incremental,
+        "daily_vs_full": round(daily["seconds"] / full["seconds"], 3),
     })
+    print(f"  full / reference {row['full_vs_reference']:.2f}x, daily / full {100 * row['daily_vs_full']:.0f}%, "
+          f"{row['events_per_second_full']:,} events/s", flush=True)
+    shutil.rmtree(data, ignore_errors=True)
     database.unlink(missing_ok=True)
     return row
 
 
 def print_table(rows: list[dict]) -> None:
-    print("\n| events | leads | generate | full build: models | tests | daily refresh +1% | reference (memory limit) "
-          "| full / reference | daily / full | peak RSS (models) | events/s (full) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| events | leads | full build (dbt + validation) | daily refresh +1%, as_of + 1 day | reference "
+          "(memory limit) | full / reference | daily / full | events/s (full) "
+          "| peak RSS: full dbt, validation, daily dbt, reference |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['events']:,} | {r['leads']:,} | {r['generate_seconds']:.1f} s "
-              f"| {r['full_models_seconds']:,.1f} s | {r['full_tests_seconds']:.1f} s "
-              f"| {r['incremental_seconds']:.1f} s | {r['reference_seconds']:.1f} s ({r['reference_memory_limit']}) "
-              f"| {r['full_vs_reference']:.2f}x "
-              f"| {100 * r['incremental_vs_full']:.0f}% | {r['full_models_peak_rss_mib']:,} MiB "
-              f"| {r['events_per_second_full']:,} |")
+        full = r["full"]
+        full_text = f"{full['seconds']:,.1f} s ({full['dbt_seconds']:,.1f} + {full['validation_seconds']:.1f})"
+        if "daily" not in r:
+            print(f"| {r['events']:,} | {r['leads']:,} | {full_text} | not run | not run | | | "
+                  f"{r['events_per_second_full']:,} | {full['dbt_peak_rss_mib']:,}, {full['validation_peak_rss_mib']:,} MiB |")
+            continue
+        daily = r["daily"]
+        print(f"| {r['events']:,} | {r['leads']:,} | {full_text} "
+              f"| {daily['seconds']:,.1f} s ({daily['dbt_seconds']:,.1f} + {daily['validation_seconds']:.1f}) "
+              f"| {r['reference_seconds']:,.1f} s ({r['reference_memory_limit']}) "
+              f"| {r['full_vs_reference']:.2f}x | {100 * r['daily_vs_full']:.0f}% | {r['events_per_second_full']:,} "
+              f"| {full['dbt_peak_rss_mib']:,}, {full['validation_peak_rss_mib']:,}, {daily['dbt_peak_rss_mib']:,}, "
+              f"{r['reference_peak_rss_mib']:,} MiB |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,19 +424,23 @@ def main(argv: list[str] | None = None) -> int:
         return child_dbt(argv[1:])
     if argv and argv[0] == "--child-reference":
         return child_reference(argv[1], argv[2])
+    if argv and argv[0] == "--child-validate":
+        return child_validate()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1M,10M,50M", help="event counts, e.g. 1M,10M,50M")
+    parser.add_argument("--full-only", default="", help="event counts to run the full build only, e.g. 100M")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, default=PROJECT_DIR / "reports" / "benchmark.json")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     args = parser.parse_args(argv)
-    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [(parse_size(s), False) for s in args.sizes.split(",") if s.strip()]
+    sizes += [(parse_size(s), True) for s in args.full_only.split(",") if s.strip()]
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                "dbt_threads": DBT_THREADS, "duckdb_threads": DUCKDB_THREADS,
                "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT}
     print(f"machine: {machine}")
     with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
-        rows = [bench_size(n, Path(scratch), args.seed) for n in sizes]
+        rows = [bench_size(n, Path(scratch), args.seed, full_only) for n, full_only in sizes]
     print_table(rows)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": machine, "as_of": AS_OF, "results": rows}, indent=2))

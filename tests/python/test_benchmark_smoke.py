@@ -23,8 +23,16 @@ def test_benchmark_runs_at_one_million_events(tmp_path):
     assert "reference == mart on all 200,000 lead scores" in completed.stdout
     result = json.loads(out.read_text())["results"][0]
     assert result["events"] == 1_000_000 and result["leads"] == 100_000
-    for key in ("full_models_seconds", "full_tests_seconds", "incremental_seconds", "reference_seconds"):
-        assert result[key] > 0
-    assert result["full_models_peak_rss_mib"] > 0
+    for step in ("full", "daily"):
+        assert result[step]["validation_passed"], f"{step}: validation failed"
+        for key in ("dbt_seconds", "validation_seconds", "models_seconds", "tests_seconds", "peak_rss_mib"):
+            assert result[step][key] > 0, (step, key)
+        # The step's time is dbt's plus validation's, and dbt's split is inside dbt's wall time.
+        assert result[step]["seconds"] == pytest.approx(result[step]["dbt_seconds"] + result[step]["validation_seconds"])
+        assert result[step]["models_seconds"] + result[step]["tests_seconds"] < result[step]["dbt_seconds"]
+    assert result["reference_seconds"] > 0
+    assert result["daily_vs_full"] == pytest.approx(result["daily"]["seconds"] / result["full"]["seconds"], abs=1e-3)
+    assert result["events_per_second_full"] == round(1_000_000 / result["full"]["seconds"])
+    assert "| 1,000,000 | 100,000 |" in completed.stdout
     # At 1M events one statement fits in the pipeline's own memory limit; no fallback was needed.
     assert result["reference_memory_limit"] == "3GB"

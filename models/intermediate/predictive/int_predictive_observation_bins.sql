@@ -2,6 +2,7 @@
     the bin whose lower edge is the highest at or below it (below the lowest
     edge: the first bin); a text in its own bin or "(other)"; nothing, or a
     number feature's non-number text, in "(missing)". -#}
+{%- set numeric_bins = var('predictive_numeric_bins') | int -%}
 
 with
 
@@ -25,27 +26,38 @@ numeric_features as (
 
 ),
 
-numeric_values as (
+-- A numeric feature's edges side by side (one row per feature), so each value
+-- finds its bin through an equality join instead of a range join over every edge.
+numeric_edges as (
 
-    select feature_values.*
-    from feature_values
-    inner join numeric_features
-        on feature_values.feature_name = numeric_features.feature_name
-    where feature_values.value_number is not null
+    select
+        feature_name
+        {%- for order in range(1, numeric_bins + 1) %},
+        max(case when bin_order = {{ order }} then lower_edge end) as edge_{{ order }},
+        max(case when bin_order = {{ order }} then bin_label end) as label_{{ order }}
+        {%- endfor %}
+    from bins
+    where feature_kind = 'numeric' and lower_edge is not null
+    group by feature_name
 
 ),
 
 numeric_assigned as (
 
     select
-        numeric_values.observation_id,
-        numeric_values.feature_name,
-        coalesce(max(bins.bin_order), 1) as bin_order
-    from numeric_values
-    left join bins
-        on numeric_values.feature_name = bins.feature_name
-            and numeric_values.value_number >= bins.lower_edge
-    group by numeric_values.observation_id, numeric_values.feature_name
+        feature_values.observation_id,
+        feature_values.feature_name,
+        case
+            {%- for order in range(numeric_bins, 1, -1) %}
+            when feature_values.value_number >= numeric_edges.edge_{{ order }} then numeric_edges.label_{{ order }}
+            {%- endfor %}
+            -- Below the lowest edge: the first bin.
+            else numeric_edges.label_1
+        end as bin_label
+    from feature_values
+    inner join numeric_edges
+        on feature_values.feature_name = numeric_edges.feature_name
+    where feature_values.value_number is not null
 
 ),
 
@@ -84,13 +96,10 @@ missing_numbers as (
 final as (
 
     select
-        numeric_assigned.observation_id,
-        numeric_assigned.feature_name,
-        bins.bin_label
+        observation_id,
+        feature_name,
+        bin_label
     from numeric_assigned
-    inner join bins
-        on numeric_assigned.feature_name = bins.feature_name
-            and numeric_assigned.bin_order = bins.bin_order
     union all
     select
         observation_id,
