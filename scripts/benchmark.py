@@ -288,7 +288,7 @@ def reference_ctes() -> tuple[dict[str, str], str]:
                 ctes[current] = "\n".join(lines).rstrip(",")
                 current = None
         elif line.startswith("select"):
-            return ctes, body[body.index(line):]
+            return ctes, body[body.rindex("\n" + line) + 1:]
     raise ValueError("REFERENCE_SQL: no final select")
 
 

@@ -1,6 +1,7 @@
 """Incremental builds give exactly what a full refresh gives on the same data."""
 
 import csv
+import json
 from datetime import date
 
 import pytest
@@ -160,3 +161,38 @@ def test_an_append_stamped_before_the_last_load_is_refused(batches, tmp_path):
     completed = runner.run("load", "--events", str(batches["files"][1]), "--mode", "append",
                            "--loaded-at", STAMPS[0], expect=2)
     assert "is not after the latest load of raw.events" in completed.stderr
+
+
+def test_each_raw_event_is_classified_once_and_a_late_lead_claims_its_events(batches, tmp_path):
+    """One pass over new rows: every raw row has exactly one classified row, whatever the batches held,
+    and an event that arrives before its lead is a reject (with its raw values) only until the lead does."""
+    runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
+    data, files = batches["data"], batches["files"]
+    with files[0].open() as handle:
+        header = next(csv.reader(handle))
+    early_event = write_csv(tmp_path / "early.csv", header,
+                            [["EARLY1", "L000000999", "demo_request", "2026-10-20 09:00:00", "", "", "", ""]])
+    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(files[0]), "--loaded-at", STAMPS[0])
+    runner.run("load", "--events", str(early_event), "--mode", "append", "--loaded-at", STAMPS[1])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    # Batch 1 had no rejected row at all; the early event's lead is not loaded.
+    early = runner.query("select reason, raw_record from marts.data_quality_rejects where source_table = 'events'")
+    assert [(reason, json.loads(raw)["event_id"]) for reason, raw in early] == [("unknown_lead", "EARLY1")]
+
+    runner.run("load", "--events", str(files[1]), "--leads", str(batches["new_lead"]), "--mode", "append",
+               "--loaded-at", STAMPS[2])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    raw_rows = runner.scalar("select count(*) from raw.events")
+    assert raw_rows == 4800 + 1 + 900 + 25 + 10
+    # Neither batch was read twice, nor a row left out.
+    assert runner.scalar("select count(*) from intermediate.int_events_classified") == raw_rows
+    assert runner.scalar("select count(distinct source_file || ':' || source_row) "
+                         "from intermediate.int_events_classified") == raw_rows
+    reasons = dict(runner.query("select reason, count(*) from marts.data_quality_rejects "
+                                "where source_table = 'events' group by reason"))
+    assert reasons == {"duplicate_event_id": 25}, "the lead loaded later claims EARLY1 back"
+    assert runner.scalar("select count(*) from marts.lead_score_components where lead_id = 'L000000999' "
+                         "and rule_id = 'eng_demo_request'") == 1
+    events = runner.query("select raw_rows, accepted_rows, rejected_rows from marts.data_quality_summary "
+                          "where source_table = 'events'")
+    assert events == [(raw_rows, raw_rows - 25, 25)]

@@ -2,7 +2,8 @@
     the bin whose lower edge is the highest at or below it (below the lowest
     edge: the first bin); a text in its own bin or "(other)"; nothing, or a
     number feature's non-number text, in "(missing)". -#}
-{%- set numeric_bins = var('predictive_numeric_bins') | int -%}
+{#- At least one bin (sqlfluff renders var() as a word). -#}
+{%- set numeric_bins = [var('predictive_numeric_bins') | int, 1] | max -%}
 
 with
 
@@ -31,11 +32,11 @@ numeric_features as (
 numeric_edges as (
 
     select
-        feature_name
-        {%- for order in range(1, numeric_bins + 1) %},
-        max(case when bin_order = {{ order }} then lower_edge end) as edge_{{ order }},
-        max(case when bin_order = {{ order }} then bin_label end) as label_{{ order }}
+        {%- for order in range(1, numeric_bins + 1) %}
+            max(case when bin_order = {{ order }} then lower_edge end) as edge_{{ order }},
+            max(case when bin_order = {{ order }} then bin_label end) as label_{{ order }},
         {%- endfor %}
+        feature_name
     from bins
     where feature_kind = 'numeric' and lower_edge is not null
     group by feature_name
@@ -48,8 +49,8 @@ numeric_assigned as (
         feature_values.observation_id,
         feature_values.feature_name,
         case
-            {%- for order in range(numeric_bins, 1, -1) %}
-            when feature_values.value_number >= numeric_edges.edge_{{ order }} then numeric_edges.label_{{ order }}
+            {%- for order in range(numeric_bins, 0, -1) %}
+                when feature_values.value_number >= numeric_edges.edge_{{ order }} then numeric_edges.label_{{ order }}
             {%- endfor %}
             -- Below the lowest edge: the first bin.
             else numeric_edges.label_1
