@@ -30,6 +30,67 @@ known_leads as (
 
 ),
 
+-- Ids that occur more than once in the batch (read from the id column alone):
+-- only their rows can be repeats within it.
+repeated_ids as (
+
+    select event_id
+    from new_rows
+    group by event_id
+    having count(*) > 1
+
+),
+
+-- Raw values are carried only for rows the rejects mart may show, so the
+-- ordering below does not move every row's raw text.
+gated as (
+
+    select
+        new_rows.event_id,
+        new_rows.lead_id,
+        new_rows.event_type,
+        new_rows.occurred_at,
+        new_rows.occurred_on,
+        new_rows.url_normalized,
+        new_rows.email_type,
+        new_rows.duration_seconds,
+        new_rows.session_id,
+        new_rows.loaded_at,
+        new_rows.source_file,
+        new_rows.source_row,
+        new_rows.reject_reason,
+        known_leads.lead_id is not null as lead_was_known,
+        {%- if is_incremental() %}
+            already_kept.event_id is not null as is_kept_before,
+        {%- else %}
+            false as is_kept_before,
+        {%- endif %}
+        case
+            when
+                new_rows.reject_reason is not null or known_leads.lead_id is null
+                or repeated_ids.event_id is not null {% if is_incremental() %}or already_kept.event_id is not null{% endif %}
+                then new_rows.row_fingerprint
+        end as row_fingerprint,
+        case
+            when
+                new_rows.reject_reason is not null or known_leads.lead_id is null
+                or repeated_ids.event_id is not null {% if is_incremental() %}or already_kept.event_id is not null{% endif %}
+                then new_rows.raw_record
+        end as raw_record
+    from new_rows
+    left join known_leads
+        on new_rows.lead_id = known_leads.lead_id
+    left join repeated_ids
+        on new_rows.event_id = repeated_ids.event_id
+    {%- if is_incremental() %}
+        left join {{ this }} as already_kept
+            on new_rows.reject_reason is null
+                and new_rows.event_id = already_kept.event_id
+                and already_kept.reject_reason is null
+    {%- endif %}
+
+),
+
 -- Valid rows compete for their event_id among themselves only.
 ranked as (
 
@@ -39,32 +100,19 @@ ranked as (
             partition by event_id, reject_reason
             order by loaded_at, source_file, source_row
         ) as id_occurrence
-    from new_rows
+    from gated
 
 ),
 
 classified as (
 
     select
-        ranked.*,
+        *,
         case
-            when ranked.reject_reason is not null then ranked.reject_reason
-            {%- if is_incremental() %}
-                when ranked.id_occurrence > 1 or already_kept.event_id is not null then 'duplicate_event_id'
-            {%- else %}
-                when ranked.id_occurrence > 1 then 'duplicate_event_id'
-            {%- endif %}
-        end as classified_reason,
-        known_leads.lead_id is not null as lead_was_known
+            when reject_reason is not null then reject_reason
+            when id_occurrence > 1 or is_kept_before then 'duplicate_event_id'
+        end as classified_reason
     from ranked
-    {%- if is_incremental() %}
-        left join {{ this }} as already_kept
-            on ranked.reject_reason is null
-                and ranked.event_id = already_kept.event_id
-                and already_kept.reject_reason is null
-    {%- endif %}
-    left join known_leads
-        on ranked.lead_id = known_leads.lead_id
 
 ),
 
