@@ -41,53 +41,64 @@ repeated_ids as (
 
 ),
 
--- Raw values are carried only for rows the rejects mart may show, so the
--- ordering below does not move every row's raw text.
-gated as (
+-- The ids kept by earlier runs (none in a full build).
+already_kept as (
+
+    {%- if is_incremental() %}
+        select event_id from {{ this }}
+        where reject_reason is null
+    {%- else %}
+        select event_id from new_rows
+        where 1 = 0
+    {%- endif %}
+
+),
+
+flagged as (
 
     select
-        new_rows.event_id,
-        new_rows.lead_id,
-        new_rows.event_type,
-        new_rows.occurred_at,
-        new_rows.occurred_on,
-        new_rows.url_normalized,
-        new_rows.email_type,
-        new_rows.duration_seconds,
-        new_rows.session_id,
-        new_rows.loaded_at,
-        new_rows.source_file,
-        new_rows.source_row,
-        new_rows.reject_reason,
+        new_rows.*,
         known_leads.lead_id is not null as lead_was_known,
-        {%- if is_incremental() %}
-            already_kept.event_id is not null as is_kept_before,
-        {%- else %}
-            false as is_kept_before,
-        {%- endif %}
-        case
-            when
-                new_rows.reject_reason is not null or known_leads.lead_id is null
-                or repeated_ids.event_id is not null {% if is_incremental() %}or already_kept.event_id is not null{% endif %}
-                then new_rows.row_fingerprint
-        end as row_fingerprint,
-        case
-            when
-                new_rows.reject_reason is not null or known_leads.lead_id is null
-                or repeated_ids.event_id is not null {% if is_incremental() %}or already_kept.event_id is not null{% endif %}
-                then new_rows.raw_record
-        end as raw_record
+        already_kept.event_id is not null as is_kept_before,
+        -- Rows the rejects mart may show: a row problem, an unknown lead, a possible repeat.
+        (
+            new_rows.reject_reason is not null or known_leads.lead_id is null
+            or repeated_ids.event_id is not null or already_kept.event_id is not null
+        ) as may_be_shown
     from new_rows
     left join known_leads
         on new_rows.lead_id = known_leads.lead_id
     left join repeated_ids
         on new_rows.event_id = repeated_ids.event_id
-    {%- if is_incremental() %}
-        left join {{ this }} as already_kept
-            on new_rows.reject_reason is null
-                and new_rows.event_id = already_kept.event_id
-                and already_kept.reject_reason is null
-    {%- endif %}
+    left join already_kept
+        on new_rows.reject_reason is null
+            and new_rows.event_id = already_kept.event_id
+
+),
+
+-- Raw values are carried only for those rows, so the ordering below does not
+-- move every row's raw text.
+gated as (
+
+    select
+        event_id,
+        lead_id,
+        event_type,
+        occurred_at,
+        occurred_on,
+        url_normalized,
+        email_type,
+        duration_seconds,
+        session_id,
+        loaded_at,
+        source_file,
+        source_row,
+        reject_reason,
+        lead_was_known,
+        is_kept_before,
+        case when may_be_shown then row_fingerprint end as row_fingerprint,
+        case when may_be_shown then raw_record end as raw_record
+    from flagged
 
 ),
 
