@@ -81,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
                    "(default dmy, from dbt_project.yml)")
     b.add_argument("--full-refresh", action="store_true", help="rebuild incremental state from scratch")
     b.add_argument("--skip-validation", action="store_true", help="do not run the Great Expectations suites")
+    b.add_argument("--unit-tests", action="store_true", help="also run the dbt unit tests (the rules' logic on "
+                   "fixed fixtures; `make test` runs them, production builds need not)")
     b.add_argument("--reader-copy", type=Path, help="after a build that passes validation, publish its marts to "
                    "this DuckDB file (atomically), for BI tools to read while later builds run")
 

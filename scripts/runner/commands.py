@@ -47,11 +47,12 @@ def cmd_load(args) -> int:
 def cmd_build(args) -> int:
     dbt_build.check_raw_is_loaded(args.target)
     problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
-                               date_order=args.date_order)
+                               date_order=args.date_order, unit_tests=args.unit_tests)
     if not args.full_refresh and any("Engagement state is stale" in line for line in problems):
         print("\nthe engagement rules now match differently than when the incremental state was built:\n"
               "rebuilding it from all events (--full-refresh)\n")
-        problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order)
+        problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order,
+                                   unit_tests=args.unit_tests)
     if problems:
         print(f"\nbuild failed: {len(problems)} problem(s)")
         for line in problems:

@@ -57,8 +57,10 @@ PHASES = (("seeds", ("seed",), ("seeds",)), ("models", ("model",), ("models",)),
 class Progress:
     """One line per phase: a line redrawn in place on a terminal, the final counts when piped."""
 
-    def __init__(self, label: str, out=None, phases: bool = True):
+    def __init__(self, label: str, out=None, phases: bool = True, excluded_kinds: tuple[str, ...] = ()):
         self.label = label
+        # dbt's "Found ..." line counts the whole project, so a kind left out of the run is not counted.
+        self.excluded_kinds = excluded_kinds
         self.phases = phases
         self.out = out or sys.stdout
         self.terminal = self.out.isatty()
@@ -71,8 +73,9 @@ class Progress:
     def __call__(self, message) -> None:
         name = message.info.name
         if name == "FoundStats":
-            for phase, _, words in PHASES:
-                self.totals[phase] = sum(int(n) for word in words
+            for phase, kinds, words in PHASES:
+                self.totals[phase] = sum(int(n) for kind, word in zip(kinds, words, strict=True)
+                                         if kind not in self.excluded_kinds
                                          for n in re.findall(rf"(\d+) {word}\b", message.data.stat_line))
         elif name == "NodeFinished":
             node = message.data.node_info
@@ -108,8 +111,9 @@ class Progress:
 
 
 def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
-            extra_args: list[str] | None = None, project_dir=None, label: str | None = None, phases: bool = True):
-    """Invoke one dbt command; return (success, results)."""
+            extra_args: list[str] | None = None, project_dir=None, label: str | None = None, phases: bool = True,
+            excluded_kinds: tuple[str, ...] = ()):
+    """Invoke one dbt command, leaving out the resource types in excluded_kinds; return (success, results)."""
     dbt_environment(target)
     args = [
         *command.split(),  # "build", or a subcommand such as "docs generate"
@@ -127,9 +131,11 @@ def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
         # dbt's log as dbt prints it; colour only on a terminal.
         args += [] if sys.stdout.isatty() else ["--no-use-colors"]
     else:
-        progress = Progress(label or f"dbt {command}", phases=phases)
+        progress = Progress(label or f"dbt {command}", phases=phases, excluded_kinds=excluded_kinds)
         args += ["--log-level", "none", "--log-level-file", "debug"]
     args += extra_args or []
+    if excluded_kinds:
+        args += ["--exclude-resource-type", *excluded_kinds]
     try:
         result = dbtRunner(callbacks=[progress] if progress else []).invoke(args)
     finally:
@@ -222,8 +228,13 @@ def check_seed_files(project_dir) -> None:
 
 
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
-          select: str | None = None, project_dir=None, date_order: str | None = None) -> list[str]:
-    """dbt build (seeds, models, unit and data tests); return failure lines (empty on success)."""
+          select: str | None = None, project_dir=None, date_order: str | None = None,
+          unit_tests: bool = False) -> list[str]:
+    """dbt build (seeds, models, data tests; unit tests when asked); return failure lines (empty on success).
+
+    Unit tests check the SQL's logic on fixed fixtures, not the data: they belong
+    in development and CI (`make test` runs them), not in every production build.
+    """
     check_seed_files(Path(project_dir or PROJECT_DIR))
     dbt_vars = {}
     if as_of:
@@ -233,7 +244,8 @@ def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool =
     extra = ["--full-refresh"] if full_refresh else []
     if select:
         extra += ["--select", select]
-    success, results = run_dbt("build", target, dbt_vars, extra, project_dir=project_dir)
+    success, results = run_dbt("build", target, dbt_vars, extra, project_dir=project_dir,
+                               excluded_kinds=() if unit_tests else ("unit_test",))
     problems = failures(results)
     if not success and not problems:
         problems = [f"dbt build did not succeed (see {'the log above' if verbose() else log_file(project_dir)})"]

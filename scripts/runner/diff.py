@@ -15,7 +15,7 @@ import duckdb
 from . import dbt_build
 from .errors import UserError
 from .metrics import ranking_quality
-from .paths import PROJECT_DIR, duckdb_path
+from .paths import PROJECT_DIR, duckdb_path, duckdb_settings
 
 SCRATCH_IGNORE = shutil.ignore_patterns(".venv", ".git", "target", "logs", "*.duckdb", "*.wal", "demo_data",
                                         "reports", "spark-warehouse", "metastore_db", "__pycache__", ".pytest_cache",
@@ -83,7 +83,7 @@ def diff_rules(rules_dir: Path, target: str = "duckdb", top: int = 10, out=print
 
 
 def report(current: Path, candidate: Path, top: int, out=print) -> None:
-    with duckdb.connect() as con:
+    with duckdb.connect(config=duckdb_settings()) as con:
         con.execute(f"attach '{_literal(current)}' as current_marts (read_only)")
         con.execute(f"attach '{_literal(candidate)}' as candidate_marts (read_only)")
         con.execute("""

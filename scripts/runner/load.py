@@ -25,6 +25,7 @@ from .contract import (
     normalize_column_name,
 )
 from .errors import UserError
+from .paths import duckdb_settings
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".parquet")
 ENCODINGS = ("utf-8", "utf-16", "latin-1")
@@ -279,7 +280,7 @@ class _NeedsSerialReader(Exception):
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(database))
+        return duckdb.connect(str(database), config=duckdb_settings())
     except duckdb.Error as error:
         raise UserError(f"{database}: cannot open the warehouse: {str(error).strip().splitlines()[0]}") from None
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from .errors import UserError
-from .paths import duckdb_path
+from .paths import duckdb_path, duckdb_settings
 
 
 def _temporary_beside(target: Path) -> Path:
@@ -63,7 +63,7 @@ def write_reader_copy(target: Path) -> None:
 
     def write(path: Path) -> None:
         path.unlink(missing_ok=True)
-        with duckdb.connect(str(path)) as con:
+        with duckdb.connect(str(path), config=duckdb_settings()) as con:
             con.execute("attach '" + str(source).replace("'", "''") + "' as warehouse (read_only)")
             names = [row[0] for row in con.execute(
                 "select table_name from information_schema.tables "

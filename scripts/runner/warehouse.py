@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from .errors import UserError
-from .paths import duckdb_path
+from .paths import duckdb_path, duckdb_settings
 
 
 def read_sql(query: str, target: str = "duckdb", params: list | None = None) -> pd.DataFrame:
@@ -23,7 +23,7 @@ def read_sql(query: str, target: str = "duckdb", params: list | None = None) -> 
         raise UserError(f"{path}: no warehouse here yet; run `python scripts/leadscore.py load`, then `build` "
                         "(or point LEADSCORE_DUCKDB at your warehouse file)")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=duckdb_settings())
     except duckdb.Error as error:
         text = str(error)
         if "lock" in text.lower():

@@ -190,6 +190,7 @@ def duckdb_marts(fixture_files, tmp_path_factory):
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_postgres_gives_the_same_marts_as_duckdb(duckdb_marts, fixture_files, tmp_path):
     missing = postgres_available()
     if missing:
@@ -252,6 +253,7 @@ def assert_same_model(expected: dict, got: dict) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_postgres_fits_the_same_predictive_model_as_duckdb(duckdb_predictive, custom_lead_files, tmp_path):
     missing = postgres_available()
     if missing:

@@ -1,5 +1,6 @@
 """A new user's first hour (issue 20): quiet progress, hints that say what to do, a what-if that measures."""
 
+import json
 import re
 import subprocess
 import sys
@@ -37,10 +38,16 @@ def test_build_prints_a_progress_line_per_phase_and_names_the_dbt_log(generated)
     assert "START sql" not in out
 
 
-def test_verbose_restores_dbts_own_log_without_colour_when_piped(generated):
-    completed = generated.run("build", "--verbose", "--skip-validation")
+def test_verbose_restores_dbts_own_log_and_unit_tests_run_when_asked(generated):
+    completed = generated.run("build", "--verbose", "--skip-validation", "--unit-tests")
     assert re.search(r" START sql \w+ model marts\.lead_scores", completed.stdout)
     assert "\x1b[" not in completed.stdout
+    # A plain build leaves the unit tests to development and CI; --unit-tests runs every one, and they pass.
+    results = json.loads((Path(generated.env["DBT_TARGET_PATH"]) / "run_results.json").read_text())["results"]
+    unit_tests = {r["unique_id"].split(".")[-1]: r["status"] for r in results if r["unique_id"].startswith("unit_test.")}
+    assert len(unit_tests) >= 15 and set(unit_tests.values()) == {"pass"}, unit_tests
+    assert "logistic_regression_reaches_the_maximum_likelihood" in unit_tests
+    assert "unit test" not in generated.build.stdout and "logistic_regression" not in generated.build.stdout
 
 
 def test_a_missing_id_column_suggests_the_rename(runner, tmp_path):

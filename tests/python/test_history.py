@@ -57,6 +57,7 @@ def scores(runner: Runner) -> dict:
         "select lead_id, score, stage from marts.lead_scores where scoring_model = 'b2b_default'")}
 
 
+@pytest.mark.slow
 def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path):
     runner, files = scenario
     runner.run("load", "--leads", files["leads"], "--events", files["events_1"], "--loaded-at", "2026-10-10 06:00:00")

@@ -137,6 +137,7 @@ def test_as_of_moving_forward_equals_a_full_refresh(batches, tmp_path, later):
     assert full.scalar("select max(as_of) from marts.lead_scores") == date.fromisoformat(later)
 
 
+@pytest.mark.slow
 def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):
     project = copy_project(tmp_path / "project")
     runner = Runner(project, tmp_path / "w.duckdb", tmp_path / "r")
@@ -163,6 +164,7 @@ def test_an_append_stamped_before_the_last_load_is_refused(batches, tmp_path):
     assert "is not after the latest load of raw.events" in completed.stderr
 
 
+@pytest.mark.slow
 def test_each_raw_event_is_classified_once_and_a_late_lead_claims_its_events(batches, tmp_path):
     """One pass over new rows: every raw row has exactly one classified row, whatever the batches held,
     and an event that arrives before its lead is a reject (with its raw values) only until the lead does."""

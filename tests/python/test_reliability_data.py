@@ -222,3 +222,18 @@ def test_an_empty_seed_file_is_named(project_copy, tmp_path):
     (project_copy.project_dir / "seeds" / "competitor_domains.csv").write_text("")
     message = _one_line_error(project_copy.run("build", expect=2))
     assert "seeds/competitor_domains.csv: the file is empty" in message
+
+
+def test_the_runners_own_connections_keep_the_profiles_memory_limit(tmp_path, monkeypatch):
+    # Validation and loading open DuckDB themselves; unbounded, validation at 50M events reached 3.9 GiB.
+    from runner import load, warehouse
+
+    database = tmp_path / "w.duckdb"
+    duckdb.connect(str(database)).close()
+    monkeypatch.setenv("LEADSCORE_DUCKDB", str(database))
+    monkeypatch.setenv("LEADSCORE_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("LEADSCORE_DUCKDB_THREADS", "1")
+    read = warehouse.read_sql("select current_setting('memory_limit') as memory, current_setting('threads') as threads")
+    assert (read.loc[0, "memory"], read.loc[0, "threads"]) == ("953.6 MiB", 1)
+    with load.connect(database) as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
