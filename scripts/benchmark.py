@@ -41,15 +41,15 @@ SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
 
 from runner import dbt_build, generate, load  # noqa: E402
-from runner.paths import PROJECT_DIR  # noqa: E402
+from runner.paths import PROJECT_DIR, duckdb_settings  # noqa: E402
 
 AS_OF = "2026-10-31"
 # The daily refresh: the next day's events arrive and the build's as_of moves on by a day.
 NEXT_DAY = "2026-11-01"
 # The profile's engine settings, read from the same variables with the same defaults (profiles.yml).
 DBT_THREADS = os.environ.get("LEADSCORE_DBT_THREADS", "1")
-DUCKDB_THREADS = os.environ.get("LEADSCORE_DUCKDB_THREADS", "2")
-DUCKDB_MEMORY_LIMIT = os.environ.get("LEADSCORE_DUCKDB_MEMORY_LIMIT", "3GB")
+DUCKDB_THREADS = duckdb_settings()["threads"]
+DUCKDB_MEMORY_LIMIT = duckdb_settings()["memory_limit"]
 OUT_OF_MEMORY_EXIT = 3
 # One statement holds every blocking operator at once; at 50M events it needs more than 3GB.
 REFERENCE_FALLBACK_MEMORY_LIMIT = "16GB"

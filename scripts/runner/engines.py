@@ -17,7 +17,7 @@ import pandas as pd
 from . import load
 from .contract import BOOKKEEPING_COLUMNS, INCREMENTAL_STATE_TABLES, REQUIRED_COLUMNS, contract_columns
 from .errors import UserError
-from .paths import PROJECT_DIR
+from .paths import PROJECT_DIR, duckdb_settings
 
 BOOKKEEPING = BOOKKEEPING_COLUMNS
 
@@ -81,7 +81,7 @@ def _stage(files: dict[str, Path], renames: dict[str, str], options: "load.ReadO
            scratch: Path, file_format: str) -> dict[str, tuple[Path, list[str], int]]:
     """Check every file, then write each as one normalised file: {table: (path, columns, rows)}."""
     staged = {}
-    with duckdb.connect() as con:
+    with duckdb.connect(config=duckdb_settings()) as con:
         plans = load.plan_files(con, files, renames, options)
         for table, plan in plans.items():
             columns = list(plan.names) + [c for c in contract_columns(table) if c not in plan.names]

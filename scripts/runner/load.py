@@ -288,7 +288,7 @@ def connect(database: Path) -> duckdb.DuckDBPyConnection:
 def _load_all(database, files, mode, renames, options: ReadOptions, stamp, progress) -> dict[str, int]:
     counts: dict[str, int] = {}
     # Files are checked on a connection of their own: a file refused leaves no warehouse file behind.
-    with duckdb.connect() as probe:
+    with duckdb.connect(config=duckdb_settings()) as probe:
         plans = plan_files(probe, files, renames, options)
     for plan in plans.values():
         note = extra_columns_note(plan)
