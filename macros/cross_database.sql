@@ -115,6 +115,14 @@
     cast(round(cast({{ expr }} as decimal(38, 10)), {{ digits }}) as {{ type_double() }})
 {%- endmacro %}
 
+{#- A sum that does not depend on the order of the rows, as text: each value
+    at 6 decimals, added exactly. A sum of doubles changes in its last bits
+    with the order the engine reads a table in (DuckDB writes tables in no
+    fixed order), and rounding the total does not always hide that. -#}
+{% macro order_free_sum_text(expr) -%}
+    cast(sum(cast({{ expr }} as decimal(38, 6))) as {{ type_text() }})
+{%- endmacro %}
+
 {#- The one number parser for every numeric text a user loads (lead columns,
     custom attributes, event durations): optional sign, digits with optional
     thousands separators ("1,000" or "1 000"), a decimal point ("5.0", "250.5")

@@ -3,6 +3,7 @@
     python scripts/benchmark.py                                  # 1M, 10M and 50M events (leads: a tenth)
     python scripts/benchmark.py --sizes 1M,10M,50M --full-only 100M
     python scripts/benchmark.py --sizes 1M --json out.json
+    python scripts/benchmark.py --sizes "" --spark 10M           # Spark in local mode, full build only
 
 For each size, in a fresh DuckDB file: generate and load the data, then time, each
 in its own process (peak RSS of each process from wait4):
@@ -16,6 +17,9 @@ in its own process (peak RSS of each process from wait4):
   before any number is printed.
 
 A size given in --full-only runs the full build only (no reference, no refresh).
+A size given in --spark loads the same generated data into a local Spark
+warehouse (requirements-spark.txt) and times the full build and validation
+there; its peak RSS is the Python process's and, separately, Spark's JVM's.
 
 The reference covers the event side of the work (validation, deduplication,
 sessions, rule matching, decay, thresholds, rule and group caps), which is where
@@ -254,22 +258,57 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
     if exit_code != 0:
         raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
     peak_mib = usage.ru_maxrss / 1024  # Linux reports KiB
-    print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB", flush=True)
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib), "output": output}
+    jvm = re.search(r"jvm_peak_rss_mib=(\d+)", output)
+    jvm_text = f" + JVM {int(jvm.group(1)):,} MiB" if jvm else ""
+    print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB{jvm_text}", flush=True)
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib), "output": output,
+            **({"jvm_peak_rss_mib": int(jvm.group(1))} if jvm else {})}
+
+
+def benchmark_target() -> str:
+    return os.environ.get("BENCHMARK_TARGET", "duckdb")
+
+
+def print_jvm_peak() -> None:
+    """Spark's work happens in its JVM, a child this process does not reap: print that JVM's peak RSS."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    process = getattr(gateway, "proc", None) if gateway else None
+    if process is None:
+        return
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    print(f"jvm_peak_rss_mib={peak_kib // 1024}", flush=True)
 
 
 def child_dbt(command: list[str]) -> int:
-    """Child process: one dbt command through dbtRunner."""
+    """Child process: one dbt command through dbtRunner, as the runner's `build` runs it (no unit tests)."""
     as_of = os.environ.get("BENCHMARK_AS_OF", AS_OF)
-    success, _ = dbt_build.run_dbt(command[0], "duckdb", {"as_of": as_of}, command[1:])
+    target = benchmark_target()
+    success, _ = dbt_build.run_dbt(command[0], target, {"as_of": as_of}, command[1:], excluded_kinds=("unit_test",))
+    if target == "spark":
+        print_jvm_peak()
     return 0 if success else 1
+
+
+def child_load_spark(data: str) -> int:
+    """Child process: the runner's Spark load of the generated files (its own JVM, as a user's load is)."""
+    from runner import engines
+
+    files = {name: Path(data) / f"{name}.parquet" for name in ("leads", "events", "conversions")}
+    engines.load_engine("spark", files, "replace", progress=lambda _: None)
+    print_jvm_peak()
+    return 0
 
 
 def child_validate() -> int:
     """Child process: the Great Expectations suites the runner's build runs after dbt."""
     from runner import validate
 
-    passed = validate.validate_marts("duckdb", out=lambda _: None)
+    passed = validate.validate_marts(benchmark_target(), out=lambda _: None)
+    if benchmark_target() == "spark":
+        print_jvm_peak()
     print("validation passed" if passed else "validation FAILED", flush=True)
     return 0
 
@@ -379,11 +418,13 @@ def build_and_validate(label: str, dbt_args: list[str], env: dict) -> dict:
     print(f"  {'':<22} models {split['models_seconds']:.1f} s, tests {split['tests_seconds']:.1f} s, "
           f"seeds {split['seeds_seconds']:.1f} s (dbt's timings)", flush=True)
     validation = timed_step(f"{label}: validation", ["--child-validate"], env)
+    jvm = {f"{step}_jvm_peak_rss_mib": result["jvm_peak_rss_mib"]
+           for step, result in (("dbt", dbt_step), ("validation", validation)) if "jvm_peak_rss_mib" in result}
     return {"seconds": round(dbt_step["seconds"] + validation["seconds"], 2),
             "dbt_seconds": dbt_step["seconds"], "dbt_peak_rss_mib": dbt_step["peak_rss_mib"],
             "validation_seconds": validation["seconds"], "validation_peak_rss_mib": validation["peak_rss_mib"],
             "validation_passed": "validation passed" in validation["output"],
-            "peak_rss_mib": max(dbt_step["peak_rss_mib"], validation["peak_rss_mib"]), **split}
+            "peak_rss_mib": max(dbt_step["peak_rss_mib"], validation["peak_rss_mib"]), **jvm, **split}
 
 
 def bench_size(events: int, work: Path, seed: int, full_only: bool = False) -> dict:
@@ -452,6 +493,29 @@ def bench_size(events: int, work: Path, seed: int, full_only: bool = False) -> d
     return row
 
 
+def bench_spark(events: int, work: Path, seed: int) -> dict:
+    """The full build on Spark in local mode: the same generated data, loaded by the runner's Spark load."""
+    leads = max(events // 10, 1)
+    print(f"\n== {events:,} events, {leads:,} leads on Spark (local mode, full build only) ==", flush=True)
+    data = work / f"spark_data_{events}"
+    warehouse = work / f"spark_warehouse_{events}"
+    env = {**os.environ, "BENCHMARK_TARGET": "spark", "LEADSCORE_SPARK_WAREHOUSE": str(warehouse),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    started = time.perf_counter()
+    generate.generate(leads, events, data, seed=seed, file_format="parquet", progress=lambda _: None)
+    generate_seconds = time.perf_counter() - started
+    print(f"  {'generate':<22} {generate_seconds:8.1f} s", flush=True)
+    loaded = timed_step("load (Spark)", ["--child-load-spark", str(data)], env)
+    full = build_and_validate("full build (Spark)", ["--full-refresh"], env)
+    row = {"engine": "spark", "events": events, "leads": leads, "generate_seconds": round(generate_seconds, 2),
+           "load_seconds": loaded["seconds"], "load_jvm_peak_rss_mib": loaded.get("jvm_peak_rss_mib"),
+           "full": full, "events_per_second_full": round(events / full["seconds"])}
+    print(f"  full build on Spark {full['seconds']:.1f} s, {row['events_per_second_full']:,} events/s", flush=True)
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(warehouse, ignore_errors=True)
+    return row
+
+
 def print_table(rows: list[dict]) -> None:
     print("\n| events | leads | full build (dbt + validation) | daily refresh +1%, as_of + 1 day | reference "
           "(memory limit) | full / reference | daily / full | events/s (full) "
@@ -461,8 +525,12 @@ def print_table(rows: list[dict]) -> None:
         full = r["full"]
         full_text = f"{full['seconds']:,.1f} s ({full['dbt_seconds']:,.1f} + {full['validation_seconds']:.1f})"
         if "daily" not in r:
-            print(f"| {r['events']:,} | {r['leads']:,} | {full_text} | not run | not run | | | "
-                  f"{r['events_per_second_full']:,} | {full['dbt_peak_rss_mib']:,}, {full['validation_peak_rss_mib']:,} MiB |")
+            engine = " (Spark)" if r.get("engine") == "spark" else ""
+            jvm = (f" (JVM {full.get('dbt_jvm_peak_rss_mib', 0):,}, {full.get('validation_jvm_peak_rss_mib', 0):,})"
+                   if engine else "")
+            print(f"| {r['events']:,}{engine} | {r['leads']:,} | {full_text} | not run | not run | | | "
+                  f"{r['events_per_second_full']:,} | {full['dbt_peak_rss_mib']:,}, {full['validation_peak_rss_mib']:,} "
+                  f"MiB{jvm} |")
             continue
         daily = r["daily"]
         print(f"| {r['events']:,} | {r['leads']:,} | {full_text} "
@@ -481,9 +549,13 @@ def main(argv: list[str] | None = None) -> int:
         return child_reference(argv[1], argv[2], argv[3])
     if argv and argv[0] == "--child-validate":
         return child_validate()
+    if argv and argv[0] == "--child-load-spark":
+        return child_load_spark(argv[1])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1M,10M,50M", help="event counts, e.g. 1M,10M,50M")
     parser.add_argument("--full-only", default="", help="event counts to run the full build only, e.g. 100M")
+    parser.add_argument("--spark", default="",
+                        help="event counts to run the full build on Spark in local mode, e.g. 10M")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, default=PROJECT_DIR / "reports" / "benchmark.json")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
@@ -496,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine}")
     with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
         rows = [bench_size(n, Path(scratch), args.seed, full_only) for n, full_only in sizes]
+        rows += [bench_spark(parse_size(s), Path(scratch), args.seed) for s in args.spark.split(",") if s.strip()]
     print_table(rows)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": machine, "as_of": AS_OF, "results": rows}, indent=2))

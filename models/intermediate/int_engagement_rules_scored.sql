@@ -12,7 +12,11 @@ daily_activity as (
 
 rules as (
 
-    select * from {{ ref('stg_rules__engagement_rules') }}
+    -- A number per rule to group on (see int_event_rule_matches_daily: text keys ran out of memory at 100M events).
+    select
+        *,
+        row_number() over (order by scoring_model, rule_id) as rule_key
+    from {{ ref('stg_rules__engagement_rules') }}
 
 ),
 
@@ -26,9 +30,8 @@ aged as (
 
     select
         scoring_dates.as_of,
-        daily_activity.scoring_model,
+        rules.rule_key,
         daily_activity.lead_id,
-        daily_activity.rule_id,
         daily_activity.activity_count,
         daily_activity.last_occurred_at,
         {{ decay_factor(
@@ -48,16 +51,15 @@ per_rule as (
 
     select
         as_of,
-        scoring_model,
+        rule_key,
         lead_id,
-        rule_id,
         sum(case when day_weight > 0 then activity_count else 0 end) as counted_activities,
         sum(activity_count * day_weight) as weighted_activities,
         -- Decay only falls with age, so the largest weight is the latest day's.
         max(day_weight) as latest_weight,
         max(case when day_weight > 0 then last_occurred_at end) as last_event_at
     from aged
-    group by as_of, scoring_model, lead_id, rule_id
+    group by as_of, rule_key, lead_id
 
 ),
 
@@ -65,9 +67,9 @@ scored as (
 
     select
         per_rule.as_of,
-        per_rule.scoring_model,
+        rules.scoring_model,
         per_rule.lead_id,
-        per_rule.rule_id,
+        rules.rule_id,
         rules.category,
         rules.rule_group,
         rules.is_disqualifying,
@@ -84,8 +86,7 @@ scored as (
         per_rule.last_event_at
     from per_rule
     inner join rules
-        on per_rule.scoring_model = rules.scoring_model
-            and per_rule.rule_id = rules.rule_id
+        on per_rule.rule_key = rules.rule_key
     where
         per_rule.counted_activities >= rules.min_count
         and (rules.max_count is null or per_rule.counted_activities <= rules.max_count)

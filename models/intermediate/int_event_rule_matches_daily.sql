@@ -35,7 +35,12 @@ new_events as (
 
 rules as (
 
-    select * from {{ ref('int_engagement_rules_active') }}
+    -- A number per rule: the aggregate below groups on it, not on the rule's
+    -- text keys (at 100M events grouping the join's output on text ran out of memory).
+    select
+        *,
+        row_number() over (order by scoring_model, rule_id) as rule_key
+    from {{ ref('int_engagement_rules_active') }}
     where event_type <> 'session'
 
 ),
@@ -43,9 +48,8 @@ rules as (
 matched as (
 
     select
-        rules.scoring_model,
+        rules.rule_key,
         new_events.lead_id,
-        rules.rule_id,
         new_events.occurred_on as activity_on,
         new_events.occurred_at,
         new_events.loaded_at
@@ -59,19 +63,34 @@ matched as (
 
 ),
 
-final as (
+per_rule_day as (
 
     select
-        scoring_model,
+        rule_key,
         lead_id,
-        rule_id,
         activity_on,
         count(*) as activity_count,
         max(occurred_at) as last_occurred_at,
-        max(loaded_at) as batch_loaded_at,
-        '{{ fingerprint }}' as rules_fingerprint
+        max(loaded_at) as batch_loaded_at
     from matched
-    group by scoring_model, lead_id, rule_id, activity_on
+    group by rule_key, lead_id, activity_on
+
+),
+
+final as (
+
+    select
+        rules.scoring_model,
+        per_rule_day.lead_id,
+        rules.rule_id,
+        per_rule_day.activity_on,
+        per_rule_day.activity_count,
+        per_rule_day.last_occurred_at,
+        per_rule_day.batch_loaded_at,
+        '{{ fingerprint }}' as rules_fingerprint
+    from per_rule_day
+    inner join rules
+        on per_rule_day.rule_key = rules.rule_key
 
 )
 

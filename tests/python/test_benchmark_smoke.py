@@ -36,3 +36,24 @@ def test_benchmark_runs_at_one_million_events(tmp_path):
     assert "| 1,000,000 | 100,000 |" in completed.stdout
     # At 1M events one statement fits in the pipeline's own memory limit; no fallback was needed.
     assert result["reference_memory_limit"] == "3GB"
+
+
+@pytest.mark.spark
+def test_benchmark_runs_the_full_build_on_spark(tmp_path):
+    pytest.importorskip("pyspark", reason="the Spark benchmark needs requirements-spark.txt")
+    out = tmp_path / "benchmark.json"
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "benchmark.py"), "--sizes", "", "--spark", "2K",
+         "--json", str(out), "--work", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=2400,
+        env={**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    result = json.loads(out.read_text())["results"][0]
+    assert (result["engine"], result["events"], result["leads"]) == ("spark", 2_000, 200)
+    full = result["full"]
+    assert full["validation_passed"]
+    # The work happens in Spark's JVM: its peak is reported apart from the Python process's.
+    assert full["dbt_jvm_peak_rss_mib"] > full["dbt_peak_rss_mib"] > 0
+    assert full["models_seconds"] + full["tests_seconds"] < full["dbt_seconds"]
+    assert "| 2,000 (Spark) | 200 |" in completed.stdout

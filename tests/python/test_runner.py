@@ -52,8 +52,12 @@ def test_as_of_defaults_to_the_latest_date_in_the_data_and_reruns_are_identical(
     runner, _, _ = generated
     assert str(runner.scalar("select max(as_of) from marts.lead_scores")) == "2026-10-31"
     before = runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1")
+    fits_sql = "select fit_number, fingerprint, status from intermediate.int_predictive_fits order by 1"
+    fits = runner.query(fits_sql)
     runner.run("build")
     assert runner.query("select lead_score_id, score, grade from marts.lead_scores order by 1") == before
+    # The same training data gives the same fingerprint, so the rerun fits nothing new.
+    assert len(fits) == 1 and runner.query(fits_sql) == fits
 
 
 def test_export_writes_one_row_per_lead_and_model(generated, tmp_path):

@@ -45,10 +45,8 @@
     "cast(sum(converted_in_window) as " ~ type_text() ~ ")",
     "'" ~ iterations ~ "/" ~ min_converted ~ "/" ~ min_not_converted ~ "'"] -%}
 {%- for slot in slots -%}
-    {%- do fingerprint_parts.append("cast(" ~ round_decimal("sum(x_" ~ slot ~ ")", 6) ~ " as " ~ type_text() ~ ")") -%}
-    {%- do fingerprint_parts.append(
-        "cast(" ~ round_decimal("sum(case when converted_in_window = 1 then x_" ~ slot ~ " else 0 end)", 6)
-        ~ " as " ~ type_text() ~ ")") -%}
+    {%- do fingerprint_parts.append(order_free_sum_text("x_" ~ slot)) -%}
+    {%- do fingerprint_parts.append(order_free_sum_text("case when converted_in_window = 1 then x_" ~ slot ~ " else 0 end")) -%}
 {%- endfor -%}
 {%- set fingerprint_pieces = [] -%}
 {%- for part in fingerprint_parts -%}
