@@ -306,8 +306,9 @@ def child_validate() -> int:
     """Child process: the Great Expectations suites the runner's build runs after dbt."""
     from runner import validate
 
-    passed = validate.validate_marts(benchmark_target(), out=lambda _: None)
-    if benchmark_target() == "spark":
+    target = benchmark_target()
+    passed = validate.validate_marts(target, out=lambda _: None)
+    if target == "spark":
         print_jvm_peak()
     print("validation passed" if passed else "validation FAILED", flush=True)
     return 0
@@ -427,6 +428,15 @@ def build_and_validate(label: str, dbt_args: list[str], env: dict) -> dict:
             "peak_rss_mib": max(dbt_step["peak_rss_mib"], validation["peak_rss_mib"]), **jvm, **split}
 
 
+def generate_data(events: int, leads: int, data: Path, seed: int) -> float:
+    """The runner's generator writes the size's Parquet files into data; its seconds, printed."""
+    started = time.perf_counter()
+    generate.generate(leads, events, data, seed=seed, file_format="parquet", progress=lambda _: None)
+    seconds = time.perf_counter() - started
+    print(f"  {'generate':<22} {seconds:8.1f} s", flush=True)
+    return seconds
+
+
 def bench_size(events: int, work: Path, seed: int, full_only: bool = False) -> dict:
     import duckdb
 
@@ -436,10 +446,7 @@ def bench_size(events: int, work: Path, seed: int, full_only: bool = False) -> d
     database = work / f"bench_{events}.duckdb"
     env = {**os.environ, "LEADSCORE_DUCKDB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
-    started = time.perf_counter()
-    generate.generate(leads, events, data, seed=seed, file_format="parquet", progress=lambda _: None)
-    generate_seconds = time.perf_counter() - started
-    print(f"  {'generate':<22} {generate_seconds:8.1f} s", flush=True)
+    generate_seconds = generate_data(events, leads, data, seed)
     started = time.perf_counter()
     files = {name: data / f"{name}.parquet" for name in ("leads", "events", "conversions")}
     load.load_duckdb(database, files, "replace", loaded_at=None, progress=lambda _: None)
@@ -501,10 +508,7 @@ def bench_spark(events: int, work: Path, seed: int) -> dict:
     warehouse = work / f"spark_warehouse_{events}"
     env = {**os.environ, "BENCHMARK_TARGET": "spark", "LEADSCORE_SPARK_WAREHOUSE": str(warehouse),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    started = time.perf_counter()
-    generate.generate(leads, events, data, seed=seed, file_format="parquet", progress=lambda _: None)
-    generate_seconds = time.perf_counter() - started
-    print(f"  {'generate':<22} {generate_seconds:8.1f} s", flush=True)
+    generate_seconds = generate_data(events, leads, data, seed)
     loaded = timed_step("load (Spark)", ["--child-load-spark", str(data)], env)
     full = build_and_validate("full build (Spark)", ["--full-refresh"], env)
     row = {"engine": "spark", "events": events, "leads": leads, "generate_seconds": round(generate_seconds, 2),

@@ -12,10 +12,9 @@ daily_activity as (
 
 rules as (
 
-    -- A number per rule to group on (see int_event_rule_matches_daily: text keys ran out of memory at 100M events).
     select
         *,
-        row_number() over (order by scoring_model, rule_id) as rule_key
+        {{ engagement_rule_key() }} as rule_key
     from {{ ref('stg_rules__engagement_rules') }}
 
 ),

@@ -35,11 +35,9 @@ new_events as (
 
 rules as (
 
-    -- A number per rule: the aggregate below groups on it, not on the rule's
-    -- text keys (at 100M events grouping the join's output on text ran out of memory).
     select
         *,
-        row_number() over (order by scoring_model, rule_id) as rule_key
+        {{ engagement_rule_key() }} as rule_key
     from {{ ref('int_engagement_rules_active') }}
     where event_type <> 'session'
 
