@@ -4,7 +4,8 @@
     personal data (ids, email, names, phone, company name, postal code) and
     dates; seeds/predictive_features.csv adds or removes columns. Engagement
     (when events exist): per event type, the events in the
-    predictive_lookback_days up to the observation date, and the days since
+    predictive_lookback_days up to the observation date (counted in
+    int_predictive_event_counts, zeros filled in here), and the days since
     the lead's last event. Only real column names become SQL: a seed row is
     compared with them, never pasted. -#}
 {%- set lookback_days = var('predictive_lookback_days') | int -%}
@@ -120,18 +121,9 @@ known_event_types as (
 
 ),
 
-events_in_lookback as (
+event_counts as (
 
-    select
-        observations.observation_id,
-        daily_events.event_type,
-        sum(daily_events.events) as events
-    from observations
-    inner join daily_events
-        on observations.lead_id = daily_events.lead_id
-            and observations.observed_on >= daily_events.occurred_on
-            and daily_events.occurred_on > cast({{ dbt.dateadd('day', -lookback_days, 'observations.observed_on') }} as date)
-    group by observations.observation_id, daily_events.event_type
+    select * from {{ ref('int_predictive_event_counts') }}
 
 ),
 
@@ -154,12 +146,12 @@ engagement_values as (
     select
         observations.observation_id,
         {{ dbt.concat(['event_types.event_type', "' events (" ~ lookback_days ~ " days)'"]) }} as feature_name,
-        cast(coalesce(events_in_lookback.events, 0) as {{ type_double() }}) as value_number
+        cast(coalesce(event_counts.events_in_lookback, 0) as {{ type_double() }}) as value_number
     from observations
     cross join event_types
-    left join events_in_lookback
-        on observations.observation_id = events_in_lookback.observation_id
-            and event_types.event_type = events_in_lookback.event_type
+    left join event_counts
+        on observations.observation_id = event_counts.observation_id
+            and event_types.event_type = event_counts.event_type
     union all
     select
         observations.observation_id,
