@@ -111,31 +111,45 @@ components as (
 
 ),
 
-group_totals as (
+-- Positive points per capped group only, summed and joined back: a window
+-- over every component sorted all 14M rows at 10M events, most in no group.
+capped_group_totals as (
 
     select
-        components.*,
-        rule_groups.max_points as group_max_points,
-        sum(case when components.decayed_points > 0 then components.decayed_points else 0 end) over (
-            partition by components.as_of, components.scoring_model, components.lead_id, components.rule_group
-        ) as group_positive_points
+        components.as_of,
+        components.scoring_model,
+        components.lead_id,
+        components.rule_group,
+        max(rule_groups.max_points) as group_max_points,
+        sum(case when components.decayed_points > 0 then components.decayed_points else 0 end)
+            as group_positive_points
     from components
-    left join rule_groups
+    inner join rule_groups
         on components.scoring_model = rule_groups.scoring_model
             and components.rule_group = rule_groups.rule_group
+    group by components.as_of, components.scoring_model, components.lead_id, components.rule_group
 
 ),
 
 capped as (
 
     select
-        group_totals.*,
+        components.*,
         case
-            when decayed_points > 0 and group_positive_points > group_max_points
-                then decayed_points * group_max_points / group_positive_points
-            else decayed_points
+            when
+                components.decayed_points > 0
+                and capped_group_totals.group_positive_points > capped_group_totals.group_max_points
+                then
+                    components.decayed_points * capped_group_totals.group_max_points
+                    / capped_group_totals.group_positive_points
+            else components.decayed_points
         end as points
-    from group_totals
+    from components
+    left join capped_group_totals
+        on components.as_of = capped_group_totals.as_of
+            and components.scoring_model = capped_group_totals.scoring_model
+            and components.lead_id = capped_group_totals.lead_id
+            and components.rule_group = capped_group_totals.rule_group
 
 ),
 

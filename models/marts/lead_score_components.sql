@@ -1,6 +1,9 @@
 {#- Why each lead holds its points: one row per scoring model, lead and rule
     that contributed, with the evidence. Components add up to raw_points in
-    lead_scores. -#}
+    lead_scores. A view over int_lead_score_components, which holds them
+    already: a table would copy every component (14M rows at 10M events) on
+    each build. -#}
+{{ config(materialized='view') }}
 
 with
 
