@@ -15,18 +15,38 @@ observations as (
 
 ),
 
-observation_bins as (
-
-    select * from {{ ref('int_predictive_observation_bins') }}
-
-),
-
 selected_bins as (
 
     select * from {{ ref('int_predictive_woe') }}
     where feature_slot is not null
 
 ),
+
+selected_features as (
+
+    select distinct feature_name from selected_bins
+
+),
+
+-- Only the features the model kept are binned (a few of the candidates).
+feature_values as (
+
+    select feature_values.*
+    from {{ ref('int_predictive_feature_values') }} as feature_values
+    inner join observations
+        on feature_values.observation_id = observations.observation_id
+    inner join selected_features
+        on feature_values.feature_name = selected_features.feature_name
+
+),
+
+bins as (
+
+    select * from {{ ref('int_predictive_bins') }}
+
+),
+
+{{ predictive_binned_ctes() }},
 
 model as (
 
@@ -62,11 +82,11 @@ contributions as (
         weights.intercept,
         weights.base_probability
     from observations
-    inner join observation_bins
-        on observations.observation_id = observation_bins.observation_id
+    inner join binned
+        on observations.observation_id = binned.observation_id
     inner join selected_bins
-        on observation_bins.feature_name = selected_bins.feature_name
-            and observation_bins.bin_label = selected_bins.bin_label
+        on binned.feature_name = selected_bins.feature_name
+            and binned.bin_label = selected_bins.bin_label
     inner join weights
         on selected_bins.feature_slot = weights.feature_slot
 
