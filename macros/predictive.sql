@@ -177,3 +177,196 @@ binned as (
 
 )
 {%- endmacro %}
+
+
+{#- The raw feature values of the observations in observation_roles, one row
+    per observation and feature (int_predictive_feature_values documents
+    them). With selected_bins (int_predictive_woe), only the features the
+    model kept: scoring needs a few of the candidates, training all of them. -#}
+{% macro predictive_feature_values(observation_roles, selected_bins=none) -%}
+{%- set lookback_days = var('predictive_lookback_days') | int -%}
+{%- set never_features = ['lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'loaded_at'] -%}
+{%- set excluded_by_default = [
+    'email', 'email_local_part', 'email_domain', 'first_name', 'last_name', 'phone', 'company_name',
+    'postal_code', 'created_at', 'updated_at'] -%}
+{%- set attributes = [] -%}
+{%- if execute -%}
+    {%- set settings = run_query(
+        "select " ~ normalized_text('feature') ~ ", " ~ normalized_text('action') ~ " from " ~ ref('predictive_features')) -%}
+    {%- set included = [] -%}
+    {%- set excluded = [] -%}
+    {%- for row in settings.rows -%}
+        {%- if row[1] == 'include' -%}{%- do included.append(row[0]) -%}
+        {%- elif row[1] == 'exclude' -%}{%- do excluded.append(row[0]) -%}
+        {%- else -%}
+            {{ exceptions.raise_compiler_error(
+                "Invalid rule in seeds/predictive_features.csv: feature '" ~ row[0] ~ "': action = '"
+                ~ (row[1] if row[1] is not none else '') ~ "' is not valid; expected include or exclude") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for col in adapter.get_columns_in_relation(ref('int_leads_enriched')) -%}
+        {%- set name = col.name | lower -%}
+        {%- if name not in never_features and name not in excluded
+                and (name not in excluded_by_default or name in included) -%}
+            {%- do attributes.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif -%}
+
+with
+
+observations as (
+
+    select
+        observation_id,
+        observed_on,
+        lead_id,
+        lead_version
+    from {{ ref('int_predictive_observations') }}
+    where observation_role in ('{{ observation_roles | join("', '") }}')
+
+),
+{%- if selected_bins is not none %}
+
+selected_features as (
+
+    select distinct feature_name from {{ selected_bins }}
+    where feature_slot is not null
+
+),
+{%- endif %}
+
+leads as (
+
+    select * from {{ ref('int_leads_enriched') }}
+
+),
+
+observed_leads as (
+
+    select
+        observations.observation_id,
+        leads.*
+    from observations
+    inner join leads
+        on observations.lead_id = leads.lead_id
+            and observations.lead_version = leads.lead_version
+
+),
+
+attribute_values as (
+
+    -- An empty, typed first branch: a lead table with no usable column still builds.
+    select
+        observation_id,
+        cast(null as {{ type_text() }}) as feature_name,
+        cast(null as {{ type_text() }}) as value_text
+    from observed_leads
+    where 1 = 0
+    {%- for attribute in attributes %}
+    union all
+    select
+        observation_id,
+        '{{ attribute }}' as feature_name,
+        cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as value_text
+    from observed_leads
+    {%- endfor %}
+
+),
+
+daily_events as (
+
+    select * from {{ ref('int_predictive_daily_events') }}
+
+),
+
+event_types as (
+
+    select distinct event_type from daily_events
+    {%- if selected_bins is not none %}
+        where {{ dbt.concat(['event_type', "' events (" ~ lookback_days ~ " days)'"]) }} in (
+            select feature_name from selected_features
+        )
+    {%- endif %}
+
+),
+
+known_event_types as (
+
+    select count(*) as event_type_count from event_types
+
+),
+
+event_counts as (
+
+    select * from {{ ref('int_predictive_event_counts') }}
+
+),
+
+last_events as (
+
+    select
+        observations.observation_id,
+        max(daily_events.occurred_on) as last_event_on
+    from observations
+    inner join daily_events
+        on observations.lead_id = daily_events.lead_id
+            and observations.observed_on >= daily_events.occurred_on
+    group by observations.observation_id
+
+),
+
+engagement_values as (
+
+    -- Dense: a lead with no event of a type has 0 of it, which is what the model must learn.
+    select
+        observations.observation_id,
+        {{ dbt.concat(['event_types.event_type', "' events (" ~ lookback_days ~ " days)'"]) }} as feature_name,
+        cast(coalesce(event_counts.events_in_lookback, 0) as {{ type_double() }}) as value_number
+    from observations
+    cross join event_types
+    left join event_counts
+        on observations.observation_id = event_counts.observation_id
+            and event_types.event_type = event_counts.event_type
+    union all
+    select
+        observations.observation_id,
+        'days since last event' as feature_name,
+        cast({{ dbt.datediff('last_events.last_event_on', 'observations.observed_on', 'day') }} as {{ type_double() }})
+            as value_number
+    from observations
+    cross join known_event_types
+    left join last_events
+        on observations.observation_id = last_events.observation_id
+    where known_event_types.event_type_count > 0
+    {%- if selected_bins is not none %}
+        and 'days since last event' in (select feature_name from selected_features)
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        observation_id,
+        feature_name,
+        'attribute' as feature_source,
+        {{ feature_text('value_text') }} as value_text,
+        {{ parse_number(feature_text('value_text')) }} as value_number
+    from attribute_values
+    {%- if selected_bins is not none %}
+        where feature_name in (select feature_name from selected_features)
+    {%- endif %}
+    union all
+    select
+        observation_id,
+        feature_name,
+        'engagement' as feature_source,
+        cast(null as {{ type_text() }}) as value_text,
+        value_number
+    from engagement_values
+
+)
+
+select * from final
+{%- endmacro %}

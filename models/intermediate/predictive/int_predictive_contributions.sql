@@ -22,21 +22,10 @@ selected_bins as (
 
 ),
 
-selected_features as (
-
-    select distinct feature_name from selected_bins
-
-),
-
--- Only the features the model kept are binned (a few of the candidates).
+-- Only the features the model kept (a few of the candidates).
 feature_values as (
 
-    select feature_values.*
-    from {{ ref('int_predictive_feature_values') }} as feature_values
-    inner join observations
-        on feature_values.observation_id = observations.observation_id
-    inner join selected_features
-        on feature_values.feature_name = selected_features.feature_name
+    select * from {{ ref('int_predictive_scoring_values') }}
 
 ),
 

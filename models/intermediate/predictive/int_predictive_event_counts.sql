@@ -18,22 +18,9 @@ observations as (
 
 ),
 
-events as (
-
-    select * from {{ ref('int_events_of_known_leads') }}
-    where is_known_lead
-
-),
-
 daily_events as (
 
-    select
-        lead_id,
-        event_type,
-        occurred_on,
-        count(*) as events
-    from events
-    group by lead_id, event_type, occurred_on
+    select * from {{ ref('int_predictive_daily_events') }}
 
 ),
 

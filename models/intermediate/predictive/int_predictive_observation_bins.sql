@@ -6,19 +6,9 @@
 
 with
 
-observations as (
-
-    select observation_id from {{ ref('int_predictive_observations') }}
-    where observation_role in ('train', 'holdout')
-
-),
-
 feature_values as (
 
-    select feature_values.*
-    from {{ ref('int_predictive_feature_values') }} as feature_values
-    inner join observations
-        on feature_values.observation_id = observations.observation_id
+    select * from {{ ref('int_predictive_feature_values') }}
 
 ),
 
