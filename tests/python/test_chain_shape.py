@@ -16,7 +16,8 @@ MOST_PARENTS = 7
 MATERIALISATION_EXCEPTIONS = {
     "int_events_classified", "int_event_rule_matches_daily", "int_predictive_fits",
     "int_events_deduplicated", "int_events_of_known_leads", "int_engagement_rules_active",
-    "int_conversions_of_known_leads", "lead_score_history", "scoring_runs", "lead_stage", "base_crm__leads",
+    "int_conversions_of_known_leads", "lead_score_history", "scoring_runs", "lead_stage", "lead_score_components",
+    "base_crm__leads",
 }
 
 
