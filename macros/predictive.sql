@@ -285,7 +285,7 @@ event_types as (
     select distinct event_type from daily_events
     {%- if selected_bins is not none %}
         where {{ dbt.concat(['event_type', "' events (" ~ lookback_days ~ " days)'"]) }} in (
-            select feature_name from selected_features
+            select selected_features.feature_name from selected_features
         )
     {%- endif %}
 
@@ -340,7 +340,7 @@ engagement_values as (
         on observations.observation_id = last_events.observation_id
     where known_event_types.event_type_count > 0
     {%- if selected_bins is not none %}
-        and 'days since last event' in (select feature_name from selected_features)
+        and 'days since last event' in (select selected_features.feature_name from selected_features)
     {%- endif %}
 
 ),
@@ -355,7 +355,7 @@ final as (
         {{ parse_number(feature_text('value_text')) }} as value_number
     from attribute_values
     {%- if selected_bins is not none %}
-        where feature_name in (select feature_name from selected_features)
+        where feature_name in (select selected_features.feature_name from selected_features)
     {%- endif %}
     union all
     select
