@@ -71,12 +71,12 @@
 
 {#- CTEs that put each row of the caller's CTE feature_values
     (observation_id, feature_name, value_text, value_number) in its bin of
-    the caller's CTE bins (int_predictive_bins), ending in one named binned: a number falls in the
-    bin whose lower edge is the highest at or below it (below the lowest
-    edge: the first bin); a text in its own bin or "(other)"; nothing, or a
-    number feature's non-number text, in "(missing)". Shared by the training
-    side (int_predictive_observation_bins) and scoring
-    (int_predictive_contributions), so both bin alike. -#}
+    the caller's CTE bins (int_predictive_bins), ending in one CTE named
+    binned: a number falls in the bin whose lower edge is the highest at or
+    below it (below the lowest edge: the first bin); a text in its own bin or
+    "(other)"; nothing, or a number feature's non-number text, in
+    "(missing)". Shared by the training side (int_predictive_observation_bins)
+    and scoring (int_predictive_contributions), so both bin alike. -#}
 {% macro predictive_binned_ctes() -%}
 {#- At least one bin (sqlfluff renders var() as a word). -#}
 {%- set numeric_bins = [var('predictive_numeric_bins') | int, 1] | max -%}
