@@ -283,11 +283,6 @@ daily_events as (
 event_types as (
 
     select distinct event_type from daily_events
-    {%- if selected_bins is not none %}
-        where {{ dbt.concat(['event_type', "' events (" ~ lookback_days ~ " days)'"]) }} in (
-            select selected_features.feature_name from selected_features
-        )
-    {%- endif %}
 
 ),
 
@@ -328,6 +323,12 @@ engagement_values as (
     left join event_counts
         on observations.observation_id = event_counts.observation_id
             and event_types.event_type = event_counts.event_type
+    {%- if selected_bins is not none %}
+        -- Selected here, not in event_types: known_event_types counts every type.
+        where {{ dbt.concat(['event_types.event_type', "' events (" ~ lookback_days ~ " days)'"]) }} in (
+            select selected_features.feature_name from selected_features
+        )
+    {%- endif %}
     union all
     select
         observations.observation_id,
