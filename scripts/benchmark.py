@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -570,14 +571,32 @@ def main(argv: list[str] | None = None) -> int:
                "dbt_threads": DBT_THREADS, "duckdb_threads": DUCKDB_THREADS,
                "duckdb_memory_limit": DUCKDB_MEMORY_LIMIT}
     print(f"machine: {machine}")
+    runs = [partial(bench_size, n, full_only=full_only) for n, full_only in sizes]
+    runs += [partial(bench_spark, parse_size(s)) for s in args.spark.split(",") if s.strip()]
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+    rows, failure = [], None
     with tempfile.TemporaryDirectory(prefix="leadscore-bench-", dir=args.work) as scratch:
-        rows = [bench_size(n, Path(scratch), args.seed, full_only) for n, full_only in sizes]
-        rows += [bench_spark(parse_size(s), Path(scratch), args.seed) for s in args.spark.split(",") if s.strip()]
+        for run in runs:
+            try:
+                rows.append(run(work=Path(scratch), seed=args.seed))
+            except SystemExit as stopped:
+                # A size that fails (out of memory at 100M, say) keeps the sizes already measured.
+                failure = {"events": run.args[0], "error": str(stopped)}
+                print(f"\nfailed at {run.args[0]:,} events: {stopped}", flush=True)
+                break
+            write_results(args.json, machine, rows, failure)
     print_table(rows)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine, "as_of": AS_OF, "results": rows}, indent=2))
+    write_results(args.json, machine, rows, failure)
     print(f"\nwrote {args.json}")
-    return 0
+    return 1 if failure else 0
+
+
+def write_results(path: Path, machine: dict, rows: list[dict], failure: dict | None) -> None:
+    """The JSON report, rewritten after every size so a later failure keeps what was measured."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = {"machine": machine, "as_of": AS_OF, "results": rows, **({"failed": failure} if failure else {})}
+    path.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -57,3 +57,24 @@ def test_benchmark_runs_the_full_build_on_spark(tmp_path):
     assert full["dbt_jvm_peak_rss_mib"] > full["dbt_peak_rss_mib"] > 0
     assert full["models_seconds"] + full["tests_seconds"] < full["dbt_seconds"]
     assert "| 2,000 (Spark) | 200 |" in completed.stdout
+
+
+def test_a_failing_size_keeps_the_sizes_already_measured(tmp_path, monkeypatch, capsys):
+    """At 100M a build can run out of memory after an hour of smaller sizes: those rows must survive it."""
+    import benchmark
+
+    def fake_size(events, work, seed, full_only=False):
+        assert work.parent == tmp_path / "new" / "work"  # --work is created when missing
+        if events == 2_000:
+            raise SystemExit("benchmark step 'full build: dbt build' failed:\nOut of Memory Error")
+        return {"events": events, "leads": events // 10, "full": {"seconds": 1.0}}
+
+    monkeypatch.setattr(benchmark, "bench_size", fake_size)
+    monkeypatch.setattr(benchmark, "print_table", lambda rows: None)
+    out = tmp_path / "report.json"
+    exit_code = benchmark.main(["--sizes", "1K,2K,3K", "--json", str(out), "--work", str(tmp_path / "new" / "work")])
+    report = json.loads(out.read_text())
+    assert exit_code == 1
+    assert [row["events"] for row in report["results"]] == [1_000]
+    assert report["failed"]["events"] == 2_000 and "Out of Memory Error" in report["failed"]["error"]
+    assert "failed at 2,000 events" in capsys.readouterr().out
