@@ -141,6 +141,42 @@ def test_the_readmes_worked_example_of_the_arithmetic(tmp_path):
     assert row == (55.56, 31.25, -15.0, 28.4, "B", "lead")
 
 
+def test_the_readmes_webinar_example_runs_as_written(generated, tmp_path):
+    """The worked example's rule rows, read from the README itself, pass the seed checks and move scores as it says."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    added = {name: re.search(rf"^ +(b2b_default,{rule_id},.*)$", readme, re.M).group(1)
+             for name, rule_id in (("fit_rules.csv", "fit_finance"), ("engagement_rules.csv", "eng_webinar_series"))}
+    candidate = tmp_path / "candidate"
+    candidate.mkdir()
+    for seed in (PROJECT_DIR / "seeds").glob("*.csv"):
+        text = seed.read_text(encoding="utf-8")
+        if seed.name in added:
+            text = text.rstrip("\n") + "\n" + added[seed.name] + "\n"
+        elif seed.name == "served_territories.csv":  # "keep br and pt only" (and their spelled-out names)
+            text = "".join(line for line in text.splitlines(keepends=True)
+                           if line.split(",")[0] in ("country", "br", "brazil", "brasil", "pt", "portugal"))
+        (candidate / seed.name).write_text(text, encoding="utf-8")
+    out = generated.run("diff", "--rules", str(candidate), "--top", "2000").stdout
+    movers = re.findall(r"^  b2b_default (\S+): [0-9.]+ -> [0-9.]+ \(([+-][0-9.]+)\)", out, re.M)
+    changes = {lead: float(change) for lead, change in movers}
+    # Leads far from the 0-100 bounds and from the fit maximum (90 points), so no clamp hides the change.
+    leads = dict(generated.query(
+        "select l.lead_id, lower(l.country) || '/' || lower(l.industry) from raw.leads as l "
+        "inner join marts.lead_scores as s on l.lead_id = s.lead_id and s.scoring_model = 'b2b_default' "
+        "where s.score between 30 and 90 and s.fit_points <= 75 and not s.is_disqualified"))
+    webinar_leads = {row[0] for row in generated.query(
+        "select distinct lead_id from raw.events where event_type = 'webinar_attended'")}
+    # Hand-computed, as the README explains: out of territory now, -10 fit points (100 x 10 / 90 x 0.5 = 5.56)
+    # and neg_out_of_territory's -20; financial services in territory, +10 fit points, +5.56.
+    spain = [lead for lead, where in leads.items() if where == "es/manufacturing" and lead not in webinar_leads]
+    finance = [lead for lead, where in leads.items() if where == "br/financial services" and lead not in webinar_leads]
+    assert spain and finance
+    # Scores are published at 2 decimals, so a difference of two of them is the exact one within 0.01.
+    assert all(changes.get(lead, 0) == pytest.approx(-25.556, abs=0.01) for lead in spain), changes
+    assert all(changes.get(lead, 0) == pytest.approx(5.556, abs=0.01) for lead in finance), changes
+    assert re.search(r"^== stage changes: [1-9][0-9,]* of [0-9,]+ lead scores change stage ==$", out, re.M), out
+
+
 def test_docs_writes_one_html_file_whose_lineage_holds_every_public_mart(generated, tmp_path):
     from runner.docs import PUBLIC_MARTS, lineage_parents
 
