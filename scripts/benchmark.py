@@ -258,7 +258,10 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
         return None
     if exit_code != 0:
         raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
-    peak_mib = usage.ru_maxrss / 1024  # Linux reports KiB
+    # The child's own high-water mark: wait4's ru_maxrss also counts the pages it shared with this
+    # process when forked, so after an in-process generation of 100M events it reported the parent's size.
+    own = re.search(r"own_peak_rss_mib=(\d+)", output)
+    peak_mib = int(own.group(1)) if own else usage.ru_maxrss / 1024  # Linux reports KiB
     jvm = re.search(r"jvm_peak_rss_mib=(\d+)", output)
     jvm_text = f" + JVM {int(jvm.group(1)):,} MiB" if jvm else ""
     print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB{jvm_text}", flush=True)
@@ -268,6 +271,13 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
 
 def benchmark_target() -> str:
     return os.environ.get("BENCHMARK_TARGET", "duckdb")
+
+
+def print_own_peak() -> None:
+    """Child process: its peak RSS since it started (VmHWM of its own address space), for timed_step."""
+    status = Path("/proc/self/status").read_text()
+    peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    print(f"own_peak_rss_mib={peak_kib // 1024}", flush=True)
 
 
 def print_jvm_peak() -> None:
@@ -548,14 +558,14 @@ def print_table(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "--child-dbt":
-        return child_dbt(argv[1:])
-    if argv and argv[0] == "--child-reference":
-        return child_reference(argv[1], argv[2], argv[3])
-    if argv and argv[0] == "--child-validate":
-        return child_validate()
-    if argv and argv[0] == "--child-load-spark":
-        return child_load_spark(argv[1])
+    children = {"--child-dbt": lambda: child_dbt(argv[1:]),
+                "--child-reference": lambda: child_reference(argv[1], argv[2], argv[3]),
+                "--child-validate": child_validate,
+                "--child-load-spark": lambda: child_load_spark(argv[1])}
+    if argv and argv[0] in children:
+        exit_code = children[argv[0]]()
+        print_own_peak()
+        return exit_code
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1M,10M,50M", help="event counts, e.g. 1M,10M,50M")
     parser.add_argument("--full-only", default="", help="event counts to run the full build only, e.g. 100M")

@@ -78,3 +78,16 @@ def test_a_failing_size_keeps_the_sizes_already_measured(tmp_path, monkeypatch, 
     assert [row["events"] for row in report["results"]] == [1_000]
     assert report["failed"]["events"] == 2_000 and "Out of Memory Error" in report["failed"]["error"]
     assert "failed at 2,000 events" in capsys.readouterr().out
+
+
+def test_a_steps_peak_rss_is_the_childs_own_not_the_parents(tmp_path, monkeypatch):
+    """wait4's ru_maxrss of a forked child counts the parent's pages: a big parent made every step look big."""
+    import benchmark
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(f"import sys\nsys.path.insert(0, {str(PROJECT_DIR / 'scripts')!r})\n"
+                     "import benchmark\nbenchmark.print_own_peak()\n")
+    parent_ballast = bytearray(800 * 1024 * 1024)  # 800 MiB, touched: resident in this process
+    monkeypatch.setattr(benchmark, "__file__", str(probe))
+    step = benchmark.timed_step("probe", [], dict(os.environ))
+    assert len(parent_ballast) and step["peak_rss_mib"] < 400, step
