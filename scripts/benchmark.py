@@ -564,7 +564,8 @@ def main(argv: list[str] | None = None) -> int:
                 "--child-load-spark": lambda: child_load_spark(argv[1])}
     if argv and argv[0] in children:
         exit_code = children[argv[0]]()
-        print_own_peak()
+        if exit_code == 0:  # otherwise the last line stays the child's reason (out of memory, say)
+            print_own_peak()
         return exit_code
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1M,10M,50M", help="event counts, e.g. 1M,10M,50M")
