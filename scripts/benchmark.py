@@ -6,7 +6,7 @@
     python scripts/benchmark.py --sizes "" --spark 10M           # Spark in local mode, full build only
 
 For each size, in a fresh DuckDB file: generate and load the data, then time, each
-in its own process (peak RSS of each process from wait4):
+in its own process (peak RSS of each: the process's own high-water mark, VmHWM):
 
 - full build: `dbt build --full-refresh` (seeds, models, dbt tests), then the
   Great Expectations validation the runner's `build` runs;
