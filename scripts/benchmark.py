@@ -258,8 +258,8 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
         return None
     if exit_code != 0:
         raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
-    # The child's own high-water mark: wait4's ru_maxrss also counts the pages it shared with this
-    # process when forked, so after an in-process generation of 100M events it reported the parent's size.
+    # The child's own high-water mark: on Linux a forked child's ru_maxrss starts at its parent's peak,
+    # so after an in-process generation of 100M events every step reported this process's 4.4 GB.
     own = re.search(r"own_peak_rss_mib=(\d+)", output)
     peak_mib = int(own.group(1)) if own else usage.ru_maxrss / 1024  # Linux reports KiB
     jvm = re.search(r"jvm_peak_rss_mib=(\d+)", output)
