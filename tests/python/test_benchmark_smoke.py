@@ -81,7 +81,7 @@ def test_a_failing_size_keeps_the_sizes_already_measured(tmp_path, monkeypatch, 
 
 
 def test_a_steps_peak_rss_is_the_childs_own_not_the_parents(tmp_path, monkeypatch):
-    """wait4's ru_maxrss of a forked child counts the parent's pages: a big parent made every step look big."""
+    """On Linux a forked child's ru_maxrss starts at its parent's peak: a big parent made every step look big."""
     import benchmark
 
     probe = tmp_path / "probe.py"
