@@ -250,22 +250,20 @@ def timed_step(label: str, args: list[str], env: dict, allowed_exit: int | None 
     process = subprocess.Popen([sys.executable, __file__, *args], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    exit_code = process.wait()
     seconds = time.perf_counter() - started
-    exit_code = os.waitstatus_to_exitcode(status)
     if allowed_exit is not None and exit_code == allowed_exit:
         print(f"  {label:<22} {output.strip().splitlines()[-1]}", flush=True)
         return None
     if exit_code != 0:
         raise SystemExit(f"benchmark step '{label}' failed:\n{output[-3000:]}")
-    # The child's own high-water mark: on Linux a forked child's ru_maxrss starts at its parent's peak,
-    # so after an in-process generation of 100M events every step reported this process's 4.4 GB.
-    own = re.search(r"own_peak_rss_mib=(\d+)", output)
-    peak_mib = int(own.group(1)) if own else usage.ru_maxrss / 1024  # Linux reports KiB
+    # The child reports its own high-water mark: wait4's ru_maxrss of a forked child starts at its
+    # parent's peak, so after an in-process generation of 100M events every step showed this process's 4.4 GB.
+    peak_mib = int(re.search(r"own_peak_rss_mib=(\d+)", output).group(1))
     jvm = re.search(r"jvm_peak_rss_mib=(\d+)", output)
     jvm_text = f" + JVM {int(jvm.group(1)):,} MiB" if jvm else ""
-    print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7.0f} MiB{jvm_text}", flush=True)
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib), "output": output,
+    print(f"  {label:<22} {seconds:8.1f} s   peak RSS {peak_mib:7d} MiB{jvm_text}", flush=True)
+    return {"seconds": round(seconds, 2), "peak_rss_mib": peak_mib, "output": output,
             **({"jvm_peak_rss_mib": int(jvm.group(1))} if jvm else {})}
 
 
@@ -273,11 +271,15 @@ def benchmark_target() -> str:
     return os.environ.get("BENCHMARK_TARGET", "duckdb")
 
 
+def peak_rss_mib(pid: int | str = "self") -> int:
+    """A process's peak RSS since it started: VmHWM, the high-water mark of its own address space."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024
+
+
 def print_own_peak() -> None:
-    """Child process: its peak RSS since it started (VmHWM of its own address space), for timed_step."""
-    status = Path("/proc/self/status").read_text()
-    peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    print(f"own_peak_rss_mib={peak_kib // 1024}", flush=True)
+    """Child process: its own peak RSS, for timed_step."""
+    print(f"own_peak_rss_mib={peak_rss_mib()}", flush=True)
 
 
 def print_jvm_peak() -> None:
@@ -288,9 +290,7 @@ def print_jvm_peak() -> None:
     process = getattr(gateway, "proc", None) if gateway else None
     if process is None:
         return
-    status = Path(f"/proc/{process.pid}/status").read_text()
-    peak_kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    print(f"jvm_peak_rss_mib={peak_kib // 1024}", flush=True)
+    print(f"jvm_peak_rss_mib={peak_rss_mib(process.pid)}", flush=True)
 
 
 def child_dbt(command: list[str]) -> int:
