@@ -182,8 +182,9 @@ binned as (
 {#- The raw feature values of the observations in observation_roles, one row
     per observation and feature (int_predictive_feature_values documents
     them). With selected_bins (int_predictive_woe), only the features the
-    model kept: scoring needs a few of the candidates, training all of them. -#}
-{% macro predictive_feature_values(observation_roles, selected_bins=none) -%}
+    model kept: scoring needs a few of the candidates, training all of them.
+    With stamp (a training table's, predictive_training_stamp), each row carries it. -#}
+{% macro predictive_feature_values(observation_roles, selected_bins=none, stamp=none) -%}
 {%- set lookback_days = var('predictive_lookback_days') | int -%}
 {%- set never_features = ['lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'loaded_at'] -%}
 {%- set excluded_by_default = [
@@ -354,6 +355,9 @@ final as (
         'attribute' as feature_source,
         {{ feature_text('value_text') }} as value_text,
         {{ parse_number(feature_text('value_text')) }} as value_number
+        {%- if stamp is not none %},
+            '{{ stamp }}' as training_inputs
+        {%- endif %}
     from attribute_values
     {%- if selected_bins is not none %}
         where feature_name in (select selected_features.feature_name from selected_features)
@@ -365,9 +369,39 @@ final as (
         'engagement' as feature_source,
         cast(null as {{ type_text() }}) as value_text,
         value_number
+        {%- if stamp is not none %},
+            '{{ stamp }}' as training_inputs
+        {%- endif %}
     from engagement_values
 
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- What a training table records it was built from: the training inputs'
+    fingerprint (int_predictive_training_inputs) and the model's own code. -#}
+{% macro predictive_training_stamp() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set inputs = run_query("select inputs_fingerprint from " ~ ref('int_predictive_training_inputs')) -%}
+    {{ return(inputs.rows[0][0] ~ ':' ~ local_md5(model.raw_code)) }}
+{%- endmacro %}
+
+{#- True when this training table already holds what this build would write:
+    it exists, is not being full-refreshed, and was built from the same stamp
+    (every row carries it; the table is always rebuilt whole). -#}
+{% macro predictive_training_is_current() -%}
+    {%- if not (execute and is_incremental()) -%}{{ return(false) }}{%- endif -%}
+    {%- set stored = run_query("select training_inputs from " ~ this ~ " limit 1") -%}
+    {{ return(stored.rows | length > 0 and stored.rows[0][0] == predictive_training_stamp()) }}
+{%- endmacro %}
+
+{#- The pre-hook of a training table: emptied when its inputs changed, so
+    the append that follows rebuilds it whole (TRUNCATE runs on DuckDB,
+    PostgreSQL and Spark's Parquet tables alike). -#}
+{% macro predictive_training_reset() -%}
+    {%- if execute and is_incremental() and not predictive_training_is_current() -%}
+        truncate table {{ this }}
+    {%- endif -%}
 {%- endmacro %}

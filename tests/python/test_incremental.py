@@ -198,3 +198,74 @@ def test_each_raw_event_is_classified_once_and_a_late_lead_claims_its_events(bat
     events = runner.query("select raw_rows, accepted_rows, rejected_rows from marts.data_quality_summary "
                           "where source_table = 'events'")
     assert events == [(raw_rows, raw_rows - 25, 25)]
+
+
+def training_table_kept(runner: Runner, model: str) -> bool:
+    """Whether the last build kept a predictive training table: its compiled SQL selects nothing new."""
+    compiled = runner.database.parent / f"{runner.database.stem}-target" / "compiled" / "leadscore" / "models"
+    sql = " ".join((compiled / "intermediate" / "predictive" / f"{model}.sql").read_text().split())
+    return sql.endswith(f"intermediate\".\"{model}\" where 1 = 0")
+
+
+TRAINING_TABLES = ("int_predictive_feature_values", "int_predictive_bins", "int_predictive_observation_bins")
+
+
+@pytest.mark.slow
+def test_a_refresh_keeps_the_predictive_training_tables_until_their_inputs_change(tmp_path):
+    """The daily refresh: new events and as_of a day on (same training week) reuse the training tables;
+    a late conversion of a training lead rebuilds them. Either way the marts equal a full refresh."""
+    data = tmp_path / "data"
+    scratch = Runner(PROJECT_DIR, tmp_path / "unused.duckdb", tmp_path / "r0")
+    scratch.run("generate", "--leads", "2000", "--events", "20000", "--out", str(data))
+    with (data / "events.csv").open() as handle:
+        header = next(csv.reader(handle))
+    with (data / "conversions.csv").open() as handle:
+        converted = {row[0] for row in csv.reader(handle)}
+    with (data / "leads.csv").open() as handle:
+        reader = csv.DictReader(handle)
+        # Created in 2025, so its 90-day window closed long before the training date; never converted.
+        training_lead = next(row["lead_id"] for row in reader
+                             if row["created_at"] < "2025-12-01" and row["lead_id"] not in converted)
+    new_events = write_csv(tmp_path / "new_events.csv", header,
+                           [[f"NEW{k}", f"L{k:09d}", "page_view", "2026-11-01 09:00:00", "/pricing", "", "", ""]
+                            for k in range(20)])
+    late_conversion = write_csv(tmp_path / "late_conversion.csv", ["lead_id", "converted_at", "outcome"],
+                                [[training_lead, "2025-12-15", "won"]])
+
+    def load(runner: Runner, step: int):
+        if step == 0:
+            runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(data / "events.csv"),
+                       "--conversions", str(data / "conversions.csv"), "--loaded-at", STAMPS[0])
+        if step == 1:
+            runner.run("load", "--events", str(new_events), "--mode", "append", "--loaded-at", STAMPS[1])
+        if step == 2:
+            runner.run("load", "--conversions", str(late_conversion), "--mode", "append", "--loaded-at", STAMPS[2])
+
+    def equals_full_refresh(incremental: Runner, steps: int, as_of: str):
+        full = Runner(PROJECT_DIR, tmp_path / f"full{steps}.duckdb", tmp_path / f"rf{steps}")
+        for step in range(steps):
+            load(full, step)
+        full.run("build", "--as-of", as_of, "--skip-validation", "--full-refresh")
+        assert snapshot(incremental) == snapshot(full)
+
+    runner = Runner(PROJECT_DIR, tmp_path / "daily.duckdb", tmp_path / "r1")
+    load(runner, 0)
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert runner.scalar("select count(*) from marts.lead_scores where scoring_model = 'predicted_conversion'") == 2000
+    fit = runner.scalar("select intercept from intermediate.int_predictive_model")
+
+    # A day on (Saturday to Sunday: the training week starts Monday 26 Oct), new events: nothing to retrain.
+    load(runner, 1)
+    runner.run("build", "--as-of", "2026-11-01", "--skip-validation")
+    for model in TRAINING_TABLES:
+        assert training_table_kept(runner, model), f"{model} was recomputed"
+    assert runner.scalar("select count(*) from intermediate.int_predictive_observation_bins") > 0
+    equals_full_refresh(runner, 2, "2026-11-01")
+
+    # A training lead turns out won: its label changes, so the training tables are rebuilt, and the model refit.
+    load(runner, 2)
+    runner.run("build", "--as-of", "2026-11-01", "--skip-validation")
+    for model in TRAINING_TABLES:
+        assert not training_table_kept(runner, model), f"{model} was kept"
+    assert runner.scalar("select intercept from intermediate.int_predictive_model") != fit
+    equals_full_refresh(runner, 3, "2026-11-01")

@@ -5,8 +5,23 @@
     least max(predictive_min_bin_leads, predictive_min_bin_share x leads)
     training leads is a bin of its own, rarer values pool into "(other)".
     Every feature has a "(missing)" bin. A categorical feature whose values
-    are nearly all different (names, free text) is marked near-unique. -#}
-{%- set numeric_bins = var('predictive_numeric_bins') | int -%}
+    are nearly all different (names, free text) is marked near-unique. Kept
+    from last build while the training inputs have not changed. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ predictive_training_reset() }}",
+) }}
+{%- set numeric_bins = var('predictive_numeric_bins') | int %}
+-- depends_on: {{ ref('int_predictive_training_inputs') }}
+-- sqlfluff:indentation:template_blocks_indent:false
+
+{% if predictive_training_is_current() -%}
+select *
+from {{ this }}
+where 1 = 0
+{%- else -%}
 
 with
 
@@ -184,7 +199,8 @@ final as (
         bins.bin_order,
         bins.lower_edge,
         bins.upper_edge,
-        bins.category_value
+        bins.category_value,
+        '{{ predictive_training_stamp() }}' as training_inputs
     from bins
     inner join kinds
         on bins.feature_name = kinds.feature_name
@@ -192,3 +208,4 @@ final as (
 )
 
 select * from final
+{%- endif %}

@@ -8,7 +8,22 @@
     predictive_lookback_days up to the observation date (counted in
     int_predictive_event_counts, zeros filled in here), and the days since
     the lead's last event. Only real column names become SQL: a seed row is
-    compared with them, never pasted. -#}
+    compared with them, never pasted. A build whose training inputs have not
+    changed (int_predictive_training_inputs) keeps last build's rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ predictive_training_reset() }}",
+) }}
 -- depends_on: {{ ref('predictive_features') }}
+-- depends_on: {{ ref('int_predictive_training_inputs') }}
+-- sqlfluff:indentation:template_blocks_indent:false
 
-{{ predictive_feature_values(['train', 'holdout']) }}
+{% if predictive_training_is_current() -%}
+select *
+from {{ this }}
+where 1 = 0
+{%- else -%}
+{{ predictive_feature_values(['train', 'holdout'], stamp=predictive_training_stamp()) }}
+{%- endif %}
