@@ -393,6 +393,9 @@ select * from final
     (every row carries it; the table is always rebuilt whole). -#}
 {% macro predictive_training_is_current() -%}
     {%- if not (execute and is_incremental()) -%}{{ return(false) }}{%- endif -%}
+    {#- A table from before this column (an upgrade) is rebuilt; the column is added (on_schema_change). -#}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'training_inputs' not in columns -%}{{ return(false) }}{%- endif -%}
     {%- set stored = run_query("select training_inputs from " ~ this ~ " limit 1") -%}
     {{ return(stored.rows | length > 0 and stored.rows[0][0] == predictive_training_stamp()) }}
 {%- endmacro %}

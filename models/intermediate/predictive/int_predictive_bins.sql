@@ -10,7 +10,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     pre_hook="{{ predictive_training_reset() }}",
 ) }}
 {%- set numeric_bins = var('predictive_numeric_bins') | int %}
