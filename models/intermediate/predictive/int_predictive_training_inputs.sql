@@ -6,8 +6,10 @@
     training date, the settings, the seeds leads are enriched with, the
     lead table's columns, the training observations (leads, labels, holdout),
     every row of a training lead, the won conversions up to the training
-    date, the known leads' events up to the last training observation, and
-    the event types. Rows are tracked by count and latest load time: a change
+    date, the events up to the last training observation, and the event
+    types. Conversions and events are counted whether or not their lead is
+    loaded yet (no join to the leads): a lead that arrives later changes the
+    lead rows and observations above. Rows are tracked by count and latest load time: a change
     loads new rows. Without a load-time column nothing is kept. The settings,
     seeds, lead columns and event types are int_predictive_training_settings'. -#}
 
@@ -60,11 +62,10 @@ conversion_rows as (
     select
         count(*) as conversions,
         max(conversions.loaded_at) as conversions_loaded_through
-    from {{ ref('int_conversions_of_known_leads') }} as conversions
+    from {{ ref('stg_crm__conversions') }} as conversions
     cross join observation_summary
     where
-        conversions.is_known_lead
-        and conversions.outcome = 'won'
+        conversions.outcome = 'won'
         and cast(conversions.converted_at as date) <= observation_summary.trained_as_of
 
 ),
@@ -74,11 +75,9 @@ event_rows as (
     select
         count(*) as events,
         max(events.loaded_at) as events_loaded_through
-    from {{ ref('int_events_of_known_leads') }} as events
+    from {{ ref('int_events_deduplicated') }} as events
     cross join observation_summary
-    where
-        events.is_known_lead
-        and events.occurred_on <= observation_summary.last_observed_on
+    where events.occurred_on <= observation_summary.last_observed_on
 
 ),
 
