@@ -1,7 +1,12 @@
-{#- The compact engagement state the scores are computed from: per scoring
-    model, known lead, rule and day, the activities that met the rule. Event
-    rules come from the incremental state (its partial counts summed); session
-    rules from the sessions, which an appended event can extend. -#}
+{#- The engagement activity scores are computed from: per scoring model, known
+    lead, rule and day, activities that met the rule. Event rules come from the
+    incremental state as it is stored, one row per day and load batch (a day
+    whose events arrived in two loads has two rows); session rules from the
+    sessions, which an appended event can extend. A view: both readers sum
+    and take maxima per lead and rule anyway, so a table that first summed
+    the batches per day cost a group-by and a write of every state row (23M
+    at 10M events) for nothing. -#}
+{{ config(materialized='view') }}
 
 with
 
@@ -17,61 +22,15 @@ sessions as (
 
 ),
 
--- Days are summed per rule number and the rule's names joined back after:
--- grouping on the text keys ran out of DuckDB's 3GB at 100M events.
-rules as (
+session_rules as (
 
     select
         scoring_model,
         rule_id,
-        event_type,
         min_duration_seconds,
-        min_pages,
-        {{ engagement_rule_key() }} as rule_key
+        min_pages
     from {{ ref('int_engagement_rules_active') }}
-
-),
-
--- The state holds exactly the active event rules (its fingerprint fails the
--- build when they change), so this join keeps every state row.
-event_rule_days as (
-
-    select
-        rules.rule_key,
-        state.lead_id,
-        state.activity_on,
-        sum(state.activity_count) as activity_count,
-        max(state.last_occurred_at) as last_occurred_at
-    from state
-    inner join rules
-        on state.scoring_model = rules.scoring_model
-            and state.rule_id = rules.rule_id
-    group by rules.rule_key, state.lead_id, state.activity_on
-
-),
-
-session_rule_days as (
-
-    select
-        rules.rule_key,
-        sessions.lead_id,
-        cast(sessions.started_at as date) as activity_on,
-        count(*) as activity_count,
-        max(sessions.started_at) as last_occurred_at
-    from sessions
-    inner join rules
-        on (rules.min_duration_seconds is null or sessions.duration_seconds >= rules.min_duration_seconds)
-            and (rules.min_pages is null or sessions.page_count >= rules.min_pages)
-    where rules.event_type = 'session'
-    group by rules.rule_key, sessions.lead_id, cast(sessions.started_at as date)
-
-),
-
-rule_days as (
-
-    select * from event_rule_days
-    union all
-    select * from session_rule_days
+    where event_type = 'session'
 
 ),
 
@@ -81,18 +40,51 @@ known_leads as (
 
 ),
 
-final as (
+session_rule_days as (
 
     select
-        rules.scoring_model,
-        rule_days.lead_id,
-        rules.rule_id,
-        rule_days.activity_on,
-        rule_days.activity_count,
-        rule_days.last_occurred_at
+        session_rules.scoring_model,
+        sessions.lead_id,
+        session_rules.rule_id,
+        cast(sessions.started_at as date) as activity_on,
+        count(*) as activity_count,
+        max(sessions.started_at) as last_occurred_at
+    from sessions
+    inner join session_rules
+        on (session_rules.min_duration_seconds is null or sessions.duration_seconds >= session_rules.min_duration_seconds)
+            and (session_rules.min_pages is null or sessions.page_count >= session_rules.min_pages)
+    group by session_rules.scoring_model, session_rules.rule_id, sessions.lead_id, cast(sessions.started_at as date)
+
+),
+
+-- The state holds exactly the active event rules: its fingerprint fails the
+-- build when what they match changes.
+rule_days as (
+
+    select
+        scoring_model,
+        lead_id,
+        rule_id,
+        activity_on,
+        activity_count,
+        last_occurred_at
+    from state
+    union all
+    select
+        scoring_model,
+        lead_id,
+        rule_id,
+        activity_on,
+        activity_count,
+        last_occurred_at
+    from session_rule_days
+
+),
+
+final as (
+
+    select rule_days.*
     from rule_days
-    inner join rules
-        on rule_days.rule_key = rules.rule_key
     inner join known_leads
         on rule_days.lead_id = known_leads.lead_id
 

@@ -37,7 +37,8 @@ scoring_models as (
 
 ),
 
-components as (
+-- Read twice (totals and reasons): inlined, not copied first.
+components as {{ inlined_cte() }} (
 
     select * from {{ ref('int_lead_score_components') }}
 
@@ -182,21 +183,34 @@ combined as (
 
 ),
 
+-- Each grade's fit-score band, from its threshold up to the next higher one:
+-- a lead falls in one band, so grading is a join, not a ranking of every
+-- threshold a lead passes. Of two grades with one threshold the better wins.
+grade_bands as (
+
+    select
+        scoring_model,
+        grade,
+        min_fit_score,
+        lead(min_fit_score) over (
+            partition by scoring_model order by min_fit_score asc, grade desc
+        ) as next_min_fit_score
+    from grade_thresholds
+
+),
+
 graded as (
 
     select
         combined.as_of,
         combined.scoring_model,
         combined.lead_id,
-        grade_thresholds.grade,
-        row_number() over (
-            partition by combined.as_of, combined.scoring_model, combined.lead_id
-            order by grade_thresholds.min_fit_score desc, grade_thresholds.grade asc
-        ) as grade_rank
+        grade_bands.grade
     from combined
-    inner join grade_thresholds
-        on combined.scoring_model = grade_thresholds.scoring_model
-            and combined.fit_score >= grade_thresholds.min_fit_score
+    inner join grade_bands
+        on combined.scoring_model = grade_bands.scoring_model
+            and combined.fit_score >= grade_bands.min_fit_score
+            and (grade_bands.next_min_fit_score is null or combined.fit_score < grade_bands.next_min_fit_score)
 
 ),
 
@@ -229,7 +243,6 @@ scores as (
         on combined.as_of = graded.as_of
             and combined.scoring_model = graded.scoring_model
             and combined.lead_id = graded.lead_id
-            and graded.grade_rank = 1
     left join top_reasons
         on combined.as_of = top_reasons.as_of
             and combined.scoring_model = top_reasons.scoring_model
