@@ -58,7 +58,8 @@ session_rule_days as (
 ),
 
 -- The state holds exactly the active event rules: its fingerprint fails the
--- build when what they match changes.
+-- build when what they match changes. Its columns are picked in
+-- session_rule_days' order (a union pairs columns by position).
 rule_days as (
 
     select
@@ -70,14 +71,7 @@ rule_days as (
         last_occurred_at
     from state
     union all
-    select
-        scoring_model,
-        lead_id,
-        rule_id,
-        activity_on,
-        activity_count,
-        last_occurred_at
-    from session_rule_days
+    select * from session_rule_days
 
 ),
 
