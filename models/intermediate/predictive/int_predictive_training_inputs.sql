@@ -10,8 +10,9 @@
     types. Conversions and events are counted whether or not their lead is
     loaded yet (no join to the leads): a lead that arrives later changes the
     lead rows and observations above. Rows are tracked by count and latest
-    load time: a change loads new rows. Without a load-time column nothing is kept. The settings,
-    seeds, lead columns and event types are int_predictive_training_settings'. -#}
+    load time: a change loads new rows. Without a load-time column nothing
+    is kept. The settings, seeds, lead columns and event types are
+    int_predictive_training_settings'. -#}
 
 with
 
