@@ -575,7 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, default=PROJECT_DIR / "reports" / "benchmark.json")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--keep-failed", action="store_true",
+                        help="move a failed size's DuckDB file and data into --work, to rerun the failing "
+                             "model there (dbt build -s model+ with LEADSCORE_DUCKDB set)")
     args = parser.parse_args(argv)
+    if args.keep_failed and not args.work:
+        parser.error("--keep-failed needs --work (the folder that keeps the failed size)")
     sizes = [(parse_size(s), False) for s in args.sizes.split(",") if s.strip()]
     sizes += [(parse_size(s), True) for s in args.full_only.split(",") if s.strip()]
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
@@ -595,12 +600,30 @@ def main(argv: list[str] | None = None) -> int:
                 # A size that fails (out of memory at 100M, say) keeps the sizes already measured.
                 failure = {"events": run.args[0], "error": str(stopped)}
                 print(f"\nfailed at {run.args[0]:,} events: {stopped}", flush=True)
+                if args.keep_failed:
+                    failure["kept"] = keep_failed_size(Path(scratch), args.work)
+                    print(f"kept for inspection: {', '.join(failure['kept'])}", flush=True)
                 break
             write_results(args.json, machine, rows, failure)
     print_table(rows)
     write_results(args.json, machine, rows, failure)
     print(f"\nwrote {args.json}")
     return 1 if failure else 0
+
+
+def keep_failed_size(scratch: Path, work: Path) -> list[str]:
+    """Moves the failed size's files (its DuckDB file, generated data) out of the scratch folder into work."""
+    kept = []
+    for path in sorted(scratch.iterdir()):
+        if path.name.startswith(("bench_", "data_", "spark_")) and not path.name.endswith(".tmp"):
+            target = work / path.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+            shutil.move(str(path), target)
+            kept.append(str(target))
+    return kept
 
 
 def write_results(path: Path, machine: dict, rows: list[dict], failure: dict | None) -> None:

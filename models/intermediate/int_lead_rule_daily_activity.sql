@@ -1,12 +1,11 @@
 {#- The engagement activity scores are computed from: per scoring model, known
     lead, rule and day, activities that met the rule. Event rules come from the
     incremental state as it is stored, one row per day and load batch (a day
-    whose events arrived in two loads has two rows); session rules from the
-    sessions, which an appended event can extend. A view: both readers sum
-    and take maxima per lead and rule anyway, so a table that first summed
-    the batches per day cost a group-by and a write of every state row (23M
-    at 10M events) for nothing. -#}
-{{ config(materialized='view') }}
+    whose events arrived in two loads has two rows; readers sum them); session
+    rules from the sessions, which an appended event can extend. A table, not
+    a view: as a view, its join to every lead ran inside the scorer's
+    aggregation, and at 100M events that one statement ran out of DuckDB's
+    3GB, which this table and then the scorer each stay within. -#}
 
 with
 

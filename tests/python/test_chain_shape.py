@@ -12,14 +12,13 @@ from conftest import PROJECT_DIR
 
 MOST_PARENTS = 7
 # Models whose materialisation differs from their folder's (dbt_project.yml), each for a stated reason:
-# incremental state and logs, thin views over one table (or over rows their readers aggregate anyway),
-# the base leads table (parsed once, read often), the predictive training tables (kept while their inputs
-# are unchanged).
+# incremental state and logs, thin views over one table, the base leads table (parsed once, read often),
+# the predictive training tables (kept while their inputs are unchanged).
 MATERIALISATION_EXCEPTIONS = {
     "int_events_classified", "int_event_rule_matches_daily", "int_predictive_fits",
     "int_predictive_feature_values", "int_predictive_bins", "int_predictive_observation_bins",
     "int_events_deduplicated", "int_events_of_known_leads", "int_engagement_rules_active",
-    "int_conversions_of_known_leads", "int_lead_rule_daily_activity", "lead_score_history", "scoring_runs",
+    "int_conversions_of_known_leads", "lead_score_history", "scoring_runs",
     "lead_stage", "lead_score_components", "base_crm__leads",
 }
 
