@@ -2,15 +2,21 @@
     given, else the latest event, lead or conversion date in the data, so a
     rerun on the same data is identical. A backfill also passes as_of_from and
     as_of_every_days: every that many days from as_of_from, then as_of itself,
-    all scored in one pass (is_latest marks the date the marts publish). -#}
-{%- set as_of = var('as_of', none) -%}
+    all scored in one pass (is_latest marks the date the marts publish). Each
+    var may come instead from an environment variable (LEADSCORE_AS_OF,
+    LEADSCORE_AS_OF_FROM, LEADSCORE_AS_OF_EVERY_DAYS), as the runner passes
+    them: a changed var makes dbt parse the whole project again, a changed
+    environment variable only the files that read it. -#}
+{%- set as_of = var('as_of') or env_var('LEADSCORE_AS_OF', '') or none -%}
 {%- set as_of_text = as_of | string -%}
-{%- set as_of_from = var('as_of_from', none) -%}
+{%- set as_of_from = var('as_of_from', none) or env_var('LEADSCORE_AS_OF_FROM', '') or none -%}
 {%- set as_of_from_text = as_of_from | string -%}
 {%- for name, value in [('as_of', as_of_text), ('as_of_from', as_of_from_text)] -%}
     {%- if value not in ('', 'None') and not (value | length == 10 and value[4] == '-' and value[7] == '-'
             and (value[0:4] ~ value[5:7] ~ value[8:10]).isdigit()) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a date written YYYY-MM-DD, got '" ~ value ~ "'") }}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ name ~ " (or LEADSCORE_" ~ (name | upper) ~ ") must be a date written YYYY-MM-DD, got '"
+            ~ value ~ "'") }}
     {%- endif -%}
 {%- endfor -%}
 {%- set earlier_dates = [] -%}
@@ -18,7 +24,7 @@
     {%- if not as_of -%}
         {{ exceptions.raise_compiler_error("var as_of_from needs as_of: the last date of the range") }}
     {%- endif -%}
-    {%- set every_days = var('as_of_every_days', 1) | int -%}
+    {%- set every_days = (var('as_of_every_days', none) or env_var('LEADSCORE_AS_OF_EVERY_DAYS', '') or 1) | int -%}
     {%- if every_days < 1 -%}
         {{ exceptions.raise_compiler_error("var as_of_every_days must be a whole number of days, 1 or more") }}
     {%- endif -%}
