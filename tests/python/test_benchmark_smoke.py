@@ -80,6 +80,38 @@ def test_a_failing_size_keeps_the_sizes_already_measured(tmp_path, monkeypatch, 
     assert "failed at 2,000 events" in capsys.readouterr().out
 
 
+def test_keep_failed_moves_the_failed_sizes_warehouse_into_work(tmp_path, monkeypatch):
+    """A 100M build that fails after half an hour leaves its warehouse, to rerun the failing model there."""
+    import benchmark
+
+    def failing_size(events, work, seed, full_only=False):
+        (work / f"bench_{events}.duckdb").write_text("the warehouse")
+        (work / f"bench_{events}.duckdb.tmp").mkdir()  # DuckDB's spill: not worth keeping
+        (work / f"data_{events}").mkdir()
+        (work / f"data_{events}" / "events.parquet").write_text("the events")
+        raise SystemExit("benchmark step 'full build: dbt build' failed:\nOut of Memory Error")
+
+    monkeypatch.setattr(benchmark, "bench_size", failing_size)
+    monkeypatch.setattr(benchmark, "print_table", lambda rows: None)
+    work = tmp_path / "work"
+    out = tmp_path / "report.json"
+    assert benchmark.main(["--sizes", "2K", "--json", str(out), "--work", str(work), "--keep-failed"]) == 1
+    assert (work / "bench_2000.duckdb").read_text() == "the warehouse"
+    assert (work / "data_2000" / "events.parquet").read_text() == "the events"
+    assert sorted(path.name for path in work.iterdir()) == ["bench_2000.duckdb", "data_2000"]
+    assert json.loads(out.read_text())["failed"]["kept"] == [str(work / "bench_2000.duckdb"),
+                                                              str(work / "data_2000")]
+
+
+def test_keep_failed_needs_a_work_folder(capsys):
+    import benchmark
+
+    with pytest.raises(SystemExit) as stopped:
+        benchmark.main(["--sizes", "2K", "--keep-failed"])
+    assert stopped.value.code == 2
+    assert "--keep-failed needs --work" in capsys.readouterr().err
+
+
 def test_a_steps_peak_rss_is_the_childs_own_not_the_parents(tmp_path, monkeypatch):
     """On Linux a forked child's ru_maxrss starts at its parent's peak: a big parent made every step look big."""
     import benchmark
