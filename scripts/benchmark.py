@@ -615,7 +615,8 @@ def keep_failed_size(scratch: Path, work: Path) -> list[str]:
     """Moves the failed size's files (its DuckDB file, generated data) out of the scratch folder into work."""
     kept = []
     for path in sorted(scratch.iterdir()):
-        if path.name.startswith(("bench_", "data_", "spark_")) and not path.name.endswith(".tmp"):
+        # DuckDB sizes only: a Spark warehouse's metastore points at the scratch paths it was made in.
+        if path.name.startswith(("bench_", "data_")) and not path.name.endswith(".tmp"):
             target = work / path.name
             if target.is_dir():
                 shutil.rmtree(target)

@@ -7,7 +7,7 @@
     LEADSCORE_AS_OF_FROM, LEADSCORE_AS_OF_EVERY_DAYS), as the runner passes
     them: a changed var makes dbt parse the whole project again, a changed
     environment variable only the files that read it. -#}
-{%- set as_of = var('as_of') or env_var('LEADSCORE_AS_OF', '') or none -%}
+{%- set as_of = var('as_of', none) or env_var('LEADSCORE_AS_OF', '') or none -%}
 {%- set as_of_text = as_of | string -%}
 {%- set as_of_from = var('as_of_from', none) or env_var('LEADSCORE_AS_OF_FROM', '') or none -%}
 {%- set as_of_from_text = as_of_from | string -%}
@@ -22,11 +22,13 @@
 {%- set earlier_dates = [] -%}
 {%- if as_of_from and execute -%}
     {%- if not as_of -%}
-        {{ exceptions.raise_compiler_error("var as_of_from needs as_of: the last date of the range") }}
+        {{ exceptions.raise_compiler_error("var as_of_from (or LEADSCORE_AS_OF_FROM) needs as_of (or LEADSCORE_AS_OF): the last date of the range") }}
     {%- endif -%}
-    {%- set every_days = (var('as_of_every_days', none) or env_var('LEADSCORE_AS_OF_EVERY_DAYS', '') or 1) | int -%}
+    {%- set every_days_var = var('as_of_every_days', none) -%}
+    {%- set every_days = (every_days_var if every_days_var is not none
+        else env_var('LEADSCORE_AS_OF_EVERY_DAYS', '') or 1) | int -%}
     {%- if every_days < 1 -%}
-        {{ exceptions.raise_compiler_error("var as_of_every_days must be a whole number of days, 1 or more") }}
+        {{ exceptions.raise_compiler_error("var as_of_every_days (or LEADSCORE_AS_OF_EVERY_DAYS) must be a whole number of days, 1 or more") }}
     {%- endif -%}
     {%- set first = modules.datetime.date.fromisoformat(as_of_from_text) -%}
     {%- set last = modules.datetime.date.fromisoformat(as_of_text) -%}
@@ -46,7 +48,7 @@
     {%- if found.rows[0][0] is none -%}
         {{ exceptions.raise_compiler_error(
             "No date to score as of: no lead, event or conversion in the data has a usable date; "
-            ~ "pass --as-of YYYY-MM-DD (dbt: --vars '{as_of: YYYY-MM-DD}')") }}
+            ~ "pass --as-of YYYY-MM-DD (dbt: --vars '{as_of: YYYY-MM-DD}', or LEADSCORE_AS_OF=YYYY-MM-DD)") }}
     {%- endif -%}
 {%- endif -%}
 

@@ -113,8 +113,8 @@ class Progress:
 # The scoring-date vars reach dbt as environment variables (int_scoring_dates reads
 # either): a changed --vars makes dbt parse the whole project again (about 5 s),
 # a changed environment variable only the one model that reads it.
-SCORING_DATE_ENVIRONMENT = {"as_of": "LEADSCORE_AS_OF", "as_of_from": "LEADSCORE_AS_OF_FROM",
-                            "as_of_every_days": "LEADSCORE_AS_OF_EVERY_DAYS"}
+SCORING_DATE_ENV_VARS = {"as_of": "LEADSCORE_AS_OF", "as_of_from": "LEADSCORE_AS_OF_FROM",
+                         "as_of_every_days": "LEADSCORE_AS_OF_EVERY_DAYS"}
 
 
 def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
@@ -132,8 +132,7 @@ def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
     if target != "duckdb":
         args += ["--target", target]
     dbt_vars = dict(dbt_vars or {})
-    # Every one is set, empty when not given, so one call's dates never leak into the next.
-    scoring_dates = {variable: str(dbt_vars.pop(name, "")) for name, variable in SCORING_DATE_ENVIRONMENT.items()}
+    scoring_dates = {variable: dbt_vars.pop(name, None) for name, variable in SCORING_DATE_ENV_VARS.items()}
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     progress = None
@@ -146,15 +145,16 @@ def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
     args += extra_args or []
     if excluded_kinds:
         args += ["--exclude-resource-type", *excluded_kinds]
-    saved = {variable: os.environ.get(variable) for variable in scoring_dates}
-    os.environ.update(scoring_dates)
+    # Set for this call only; one not given is unset (as for plain dbt), so neither an
+    # earlier call's dates nor the shell's reach this one: the runner's own options decide.
+    saved = {variable: os.environ.pop(variable, None) for variable in scoring_dates}
+    os.environ.update({variable: str(value) for variable, value in scoring_dates.items() if value is not None})
     try:
         result = dbtRunner(callbacks=[progress] if progress else []).invoke(args)
     finally:
         for variable, value in saved.items():
-            if value is None:
-                os.environ.pop(variable, None)
-            else:
+            os.environ.pop(variable, None)
+            if value is not None:
                 os.environ[variable] = value
         if progress:
             progress.finish()

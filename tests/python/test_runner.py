@@ -2,8 +2,8 @@
 
 import csv
 import hashlib
+import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -175,20 +175,51 @@ def test_diff_refuses_a_file_that_is_not_a_seed(generated, tmp_path):
     assert "fit_rulez.csv is not a seed name" in completed.stderr
 
 
-def test_an_earlier_as_of_ignores_later_activity(generated):
+def test_an_earlier_as_of_ignores_later_activity(generated, tmp_path):
     # Last in this file: it leaves the warehouse scored as of an earlier day.
-    runner, _, _ = generated
-    log = Path(runner.env["DBT_LOG_PATH"]) / "dbt.log"
-    logged_before = log.stat().st_size
+    shared, _, _ = generated
+    # The same warehouse and dbt target (so the same parse cache), with a log of this build alone.
+    runner = Runner(PROJECT_DIR, shared.database, tmp_path / "reports")
+    runner.env["DBT_LOG_PATH"] = str(tmp_path / "logs")
     runner.run("build", "--as-of", "2026-06-30", "--skip-validation")
     assert str(runner.scalar("select max(as_of) from marts.lead_scores")) == "2026-06-30"
     # The new date reaches dbt as an environment variable, so dbt re-parses the one model that reads it,
-    # not the whole project (a changed --vars would: about 5 s of every daily build).
-    with log.open(encoding="utf-8") as handle:
-        handle.seek(logged_before)
-        this_build = handle.read()
+    # not the whole project (a changed --vars would: about 5 s of every build with a new date).
+    this_build = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
     assert "Unable to do partial parsing" not in this_build
     assert "Partial parsing: updated file: leadscore://models/intermediate/int_scoring_dates.sql" in this_build
     assert "Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed." in this_build
     latest = runner.scalar("select max(last_activity_at) from marts.lead_scores")
     assert latest.date().isoformat() <= "2026-06-30"
+
+
+def test_scoring_dates_reach_dbt_as_environment_variables_for_one_call_only(monkeypatch):
+    """A var would cost a whole re-parse per new date; an environment variable must not outlive its call."""
+    from runner import dbt_build
+
+    seen = []
+
+    class RecordingRunner:
+        def __init__(self, callbacks=None):
+            pass
+
+        def invoke(self, args):
+            seen.append((args, {name: os.environ.get(name) for name in dbt_build.SCORING_DATE_ENV_VARS.values()}))
+            return type("Result", (), {"exception": None, "success": True, "result": []})()
+
+    monkeypatch.setattr(dbt_build, "dbtRunner", RecordingRunner)
+    monkeypatch.setattr(dbt_build, "_release_duckdb", lambda: None)
+    monkeypatch.setattr(dbt_build, "dbt_environment", lambda target: None)
+    monkeypatch.setenv("LEADSCORE_AS_OF", "2020-01-01")  # the shell's: the runner's own options decide
+    monkeypatch.delenv("LEADSCORE_AS_OF_FROM", raising=False)
+    dbt_build.run_dbt("run", dbt_vars={"as_of": "2026-10-31", "as_of_from": "2026-10-01",
+                                       "as_of_every_days": 7, "date_order": "mdy"}, phases=False)
+    dbt_build.run_dbt("run", dbt_vars={"date_order": "mdy"}, phases=False)
+    (first_args, first_env), (second_args, second_env) = seen
+    assert first_env == {"LEADSCORE_AS_OF": "2026-10-31", "LEADSCORE_AS_OF_FROM": "2026-10-01",
+                         "LEADSCORE_AS_OF_EVERY_DAYS": "7"}
+    assert second_env == {"LEADSCORE_AS_OF": None, "LEADSCORE_AS_OF_FROM": None, "LEADSCORE_AS_OF_EVERY_DAYS": None}
+    # Only the other vars go to --vars, and they are the same in both calls: the parse cache survives.
+    for args in (first_args, second_args):
+        assert args[args.index("--vars") + 1] == '{"date_order": "mdy"}'
+    assert os.environ["LEADSCORE_AS_OF"] == "2020-01-01" and "LEADSCORE_AS_OF_FROM" not in os.environ
