@@ -5,7 +5,7 @@
     rules from the sessions, which an appended event can extend. A table, not
     a view: as a view, its join to every lead ran inside the scorer's
     aggregation, and at 100M events that one statement ran out of DuckDB's
-    3GB, which this table and then the scorer each stay within. -#}
+    3GB; as a table, the 100M build completes within it. -#}
 
 with
 
