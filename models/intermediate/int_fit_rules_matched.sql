@@ -1,10 +1,31 @@
-{#- One row per lead version, scoring model and fit or negative attribute rule it meets. -#}
+{#- One row per lead version, scoring model and fit or negative attribute
+    rule it meets. Kept from build to build (macros/kept_state.sql): a build
+    matches only the versions int_leads_enriched added since the versions
+    matched last (a version that met no rule is looked at again, and again
+    meets none), and rebuilds the table when the fit rules, the active
+    scoring models or the enrichment change (int_fit_state_settings). -#}
+{{ config(
+    materialized=event_state_materialization(),
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ kept_state_reset('int_fit_state_settings', 'matching_fingerprint') }}",
+) }}
 
 with
 
 attributes as (
 
     select * from {{ ref('int_lead_attributes_unpivoted') }}
+    {%- if is_incremental() %}
+        -- Read when the query runs, after the pre-hook may have emptied the table.
+        where added_at > (select coalesce(max(kept.added_at), {{ distant_past() }}) from {{ this }} as kept)
+    {%- endif %}
+
+),
+
+settings as (
+
+    select matching_fingerprint from {{ ref('int_fit_state_settings') }}
 
 ),
 
@@ -33,8 +54,11 @@ final as (
         rules.points as decayed_points,
         attributes.attribute_value as evidence_value,
         cast(null as {{ dbt.type_bigint() }}) as event_count,
-        cast(null as {{ dbt.type_timestamp() }}) as last_event_at
+        cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
+        attributes.added_at,
+        {{ kept_state_stamp_sql('settings.matching_fingerprint') }} as state_fingerprint
     from rules
+    cross join settings
     inner join attributes
         on rules.attribute = attributes.attribute_name
     where {{ fit_rule_condition('rules', 'attributes') }}

@@ -2,25 +2,89 @@
     predictive model read: seniority from the title, email domain kind,
     gibberish, territory, plus every custom column. Keyed by version, not
     date, so a backfill of many dates matches fit rules once per version, and
-    the predictive model sees a training lead as it was at its snapshot. -#}
+    the predictive model sees a training lead as it was at its snapshot.
+    Kept from build to build (macros/kept_state.sql): a version's content
+    never changes (lead_version is its digest), so a build adds only the
+    versions it has not seen, and rebuilds the table when the enrichment's
+    seeds or settings change (int_fit_state_settings). A version loaded
+    twice keeps its first copy's loaded_at and source_row. -#}
+{{ config(
+    materialized=event_state_materialization(),
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ kept_state_reset('int_fit_state_settings', 'enrichment_fingerprint') }}",
+) }}
 
 with
+
+lead_versions as (
+
+    select * from {{ ref('stg_crm__lead_versions') }}
+
+),
+
+settings as (
+
+    select enrichment_fingerprint from {{ ref('int_fit_state_settings') }}
+
+),
+
+-- A version already kept is never enriched again (its content cannot have changed).
+new_versions as (
+
+    select lead_versions.*
+    from lead_versions
+    {%- if is_incremental() %}
+        where not exists (
+                select 1 from {{ this }} as kept
+                where
+                    kept.lead_id = lead_versions.lead_id
+                    and kept.lead_version = lead_versions.lead_version
+            )
+    {%- endif %}
+
+),
 
 copies as (
 
     select
-        lead_versions.*,
+        new_versions.*,
         row_number() over (
-            partition by lead_versions.lead_id, lead_versions.lead_version
-            order by lead_versions.loaded_at desc, lead_versions.source_row desc
+            partition by new_versions.lead_id, new_versions.lead_version
+            order by new_versions.loaded_at asc, new_versions.source_row asc
         ) as copy_number
-    from {{ ref('stg_crm__lead_versions') }} as lead_versions
+    from new_versions
 
 ),
 
 leads as (
 
-    select * from copies
+    select
+        lead_id,
+        lead_version,
+        email,
+        email_domain,
+        email_local_part,
+        first_name,
+        last_name,
+        phone,
+        job_title,
+        company_name,
+        employees,
+        industry,
+        country,
+        region,
+        city,
+        postal_code,
+        lead_source,
+        created_at,
+        updated_at,
+        {%- for column_name in custom_lead_columns() %}
+        {{ adapter.quote(column_name) }},
+        {%- endfor %}
+        loaded_at,
+        source_row
+    from copies
     where copy_number = 1
 
 ),
@@ -79,8 +143,11 @@ final as (
             or {{ is_gibberish('leads.email_local_part') }}
         ) as is_gibberish,
         case when leads.country is not null then territory_matches.lead_id is not null end
-            as is_in_territory
+            as is_in_territory,
+        {{ build_started_at() }} as added_at,
+        {{ kept_state_stamp_sql('settings.enrichment_fingerprint') }} as state_fingerprint
     from leads
+    cross join settings
     left join title_seniority
         on leads.job_title = title_seniority.job_title
     left join personal_domains

@@ -79,15 +79,17 @@ def test_timestamps_in_several_forms_are_parsed(dirty):
     assert parsed["E02"] == "2026-10-30 10:05"  # day-first with slashes
     assert parsed["E03"] == "2026-10-30 11:00"  # ISO with T and Z
     assert parsed["E04"] == "2026-10-30 00:00"  # day-first with dots
-    created = dict(dirty.query("select lead_id, strftime(created_at, '%Y-%m-%d') from intermediate.int_leads_enriched "
-                               "where is_current_version"))
+    created = dict(dirty.query("select lead_id, strftime(enriched.created_at, '%Y-%m-%d') "
+                               "from intermediate.int_leads_enriched as enriched "
+                               "inner join staging.stg_crm__leads using (lead_id, lead_version)"))
     assert created["X2"] == "2026-10-31"
 
 
 def test_latest_version_of_a_lead_wins_and_text_survives_in_any_script(dirty):
     leads = {row[0]: row[1:] for row in dirty.query(
-        "select lead_id, email, email_domain, seniority, employees, company_name, first_name "
-        "from intermediate.int_leads_enriched where is_current_version")}
+        "select lead_id, enriched.email, enriched.email_domain, seniority, enriched.employees, "
+        "enriched.company_name, enriched.first_name from intermediate.int_leads_enriched as enriched "
+        "inner join staging.stg_crm__leads using (lead_id, lead_version)")}
     assert leads["X1"][:4] == ("joao.conceicao@empresa.com.br", "empresa.com.br", "director", 50)
     assert leads["X3"][0] == "wei.wang@公司.cn" and leads["X3"][5] == "伟"
     assert leads["X3"][4] == 'Acme, "The Best"\nInc'

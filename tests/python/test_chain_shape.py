@@ -19,7 +19,8 @@ MATERIALISATION_EXCEPTIONS = {
     "int_predictive_feature_values", "int_predictive_bins", "int_predictive_observation_bins",
     "int_events_deduplicated", "int_events_of_known_leads", "int_engagement_rules_active",
     "int_conversions_of_known_leads", "lead_score_history", "scoring_runs",
-    "lead_stage", "lead_score_components", "base_crm__leads",
+    "lead_stage", "lead_score_components", "base_crm__leads", "int_leads_enriched",
+    "int_lead_attributes_unpivoted", "int_fit_rules_matched",
 }
 
 

@@ -269,3 +269,59 @@ def test_a_refresh_keeps_the_predictive_training_tables_until_their_inputs_chang
         assert not training_table_kept(runner, model), f"{model} was kept"
     assert runner.scalar("select intercept from intermediate.int_predictive_model") != fit
     equals_full_refresh(runner, 3, "2026-11-01")
+
+
+@pytest.mark.slow
+def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_seeds_change(batches, tmp_path):
+    """int_leads_enriched and int_fit_rules_matched are kept: a build adds only lead versions it has not seen;
+    a fit rule edit rematches every version, an enrichment seed edit re-enriches every version, in that build."""
+    project = copy_project(tmp_path / "project")
+    runner = Runner(project, tmp_path / "w.duckdb", tmp_path / "r")
+    data = batches["data"]
+
+    def state(model: str) -> dict:
+        return dict(runner.query(f"select cast(added_at as varchar) || ' ' || state_fingerprint, count(*) "
+                                 f"from intermediate.{model} group by 1"))
+
+    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(batches["files"][0]),
+               "--loaded-at", STAMPS[0])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    first_enriched, first_matched = state("int_leads_enriched"), state("int_fit_rules_matched")
+    assert list(first_enriched.values()) == [300] and len(first_matched) == 1
+
+    # A new lead and a new version of L000000000: two rows added, the first build's rows kept as they were.
+    runner.run("load", "--leads", str(batches["new_lead"]), "--mode", "append", "--loaded-at", STAMPS[1])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    enriched, matched = state("int_leads_enriched"), state("int_fit_rules_matched")
+    assert sorted(enriched.values()) == [2, 300] and first_enriched.items() <= enriched.items()
+    assert first_matched.items() <= matched.items() and len(matched) == 2
+    assert runner.scalar("select count(*) from intermediate.int_fit_rules_matched where lead_id = 'L000000000' "
+                         "and rule_id = 'fit_seniority_c_level'") == 1  # the CEO version
+
+    # A fit rule's points change: every version is matched again; the enrichment is kept.
+    rules = project / "seeds" / "fit_rules.csv"
+    rules.write_text(rules.read_text().replace("fit_seniority_c_level,C-level,fit,seniority,equals,c_level,,30,",
+                                               "fit_seniority_c_level,C-level,fit,seniority,equals,c_level,,35,"))
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert state("int_leads_enriched") == enriched
+    rematched = state("int_fit_rules_matched")
+    assert len({key.split(" ")[-1] for key in rematched}) == 1 and not rematched.keys() & matched.keys()
+    assert sum(rematched.values()) == sum(matched.values())
+    assert runner.scalar("select raw_points from marts.lead_score_components where lead_id = 'L000000000' "
+                         "and rule_id = 'fit_seniority_c_level'") == 35
+
+    # A corporate domain listed as personal: every version is enriched again, in this build.
+    domain, leads_on_it = runner.query("select email_domain, count(*) from staging.stg_crm__leads "
+                                       "where email_domain is not null group by 1 order by 2 desc, 1 limit 1")[0]
+    personal = project / "seeds" / "personal_email_domains.csv"
+    personal.write_text(personal.read_text().rstrip("\n") + f"\n{domain}\n")
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    reenriched = state("int_leads_enriched")
+    assert list(reenriched.values()) == [302] and not reenriched.keys() & enriched.keys()
+    assert runner.scalar("select count(*) from intermediate.int_leads_enriched as enriched "
+                         "inner join staging.stg_crm__leads using (lead_id, lead_version) "
+                         f"where enriched.email_domain = '{domain}' and enriched.is_personal_email") == leads_on_it
+
+    incremental = snapshot(runner)
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation", "--full-refresh")
+    assert snapshot(runner) == incremental
