@@ -3,12 +3,13 @@
     matches only the versions int_leads_enriched added since the versions
     matched last (a version that met no rule is looked at again, and again
     meets none), and rebuilds the table when the fit rules, the active
-    scoring models or the enrichment change (int_fit_state_settings). -#}
+    scoring models or the enrichment change (int_fit_state_settings), or
+    when int_leads_enriched was itself rebuilt (upstream_since). -#}
 {{ config(
     materialized=event_state_materialization(),
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{{ kept_state_reset('int_fit_state_settings', 'matching_fingerprint') }}",
+    pre_hook="{{ kept_state_reset('int_fit_state_settings', 'matching_fingerprint', 'int_leads_enriched') }}",
 ) }}
 
 with
@@ -16,9 +17,8 @@ with
 attributes as (
 
     select * from {{ ref('int_lead_attributes_unpivoted') }}
-    {%- if is_incremental() %}
-        -- Read when the query runs, after the pre-hook may have emptied the table.
-        where added_at > (select coalesce(max(kept.added_at), {{ distant_past() }}) from {{ this }} as kept)
+    {%- if kept_state_is_current('int_fit_state_settings', 'matching_fingerprint', 'int_leads_enriched') %}
+        where added_at > (select max(kept.added_at) from {{ this }} as kept)
     {%- endif %}
 
 ),
@@ -26,6 +26,13 @@ attributes as (
 settings as (
 
     select matching_fingerprint from {{ ref('int_fit_state_settings') }}
+
+),
+
+-- Which enrichment these matches were computed from (kept_state_is_current compares it).
+enrichment as (
+
+    select min(added_at) as upstream_since from {{ ref('int_leads_enriched') }}
 
 ),
 
@@ -56,9 +63,11 @@ final as (
         cast(null as {{ dbt.type_bigint() }}) as event_count,
         cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
         attributes.added_at,
+        enrichment.upstream_since,
         {{ kept_state_stamp_sql('settings.matching_fingerprint') }} as state_fingerprint
     from rules
     cross join settings
+    cross join enrichment
     inner join attributes
         on rules.attribute = attributes.attribute_name
     where {{ fit_rule_condition('rules', 'attributes') }}

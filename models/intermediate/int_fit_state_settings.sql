@@ -6,10 +6,17 @@
     stamps is rebuilt whole in the same build; otherwise a build only adds
     the lead versions that are new. Without a load-time column
     (var leadscore_loaded_at_column) both differ on every build. -#}
+{#- The SQL the macros these models call render to: an upgrade that changes
+    how a value is parsed or matched rebuilds the state. -#}
+{%- set enrichment_code = [
+    parse_timestamp('x'), plausible_timestamp('r', 'p', 'l'), parse_number('x'), safe_to_number('x'),
+    is_valid_email('x'), is_gibberish('x'), padded_words('x'), normalized_text('x'), row_fingerprint(['x'])]
+    if execute else [] -%}
 {%- set enrichment_parts = [
     var('date_order'), var('future_tolerance_hours'),
-    var('leadscore_loaded_at_column', '_loaded_at') or invocation_id] -%}
-{%- set matching_parts = [] -%}
+    var('leadscore_loaded_at_column', '_loaded_at') or invocation_id,
+    'version:' ~ kept_fit_state_version(), 'code:' ~ (enrichment_code | join('\x1f'))] -%}
+{%- set matching_parts = ['code:' ~ fit_rule_condition('r', 'a')] if execute else [] -%}
 {%- if execute -%}
     {%- for seed in ['title_seniority_patterns', 'personal_email_domains', 'competitor_domains',
             'served_territories'] -%}

@@ -14,6 +14,31 @@
     on_schema_change='append_new_columns',
     pre_hook="{{ kept_state_reset('int_fit_state_settings', 'enrichment_fingerprint') }}",
 ) }}
+{%- set custom_columns = custom_lead_columns() -%}
+{#- The columns of a version this model writes (the leads CTE lists them). -#}
+{%- set version_columns = [
+    'lead_id', 'lead_version', 'email', 'email_domain', 'email_local_part', 'first_name', 'last_name', 'phone',
+    'job_title', 'company_name', 'employees', 'industry', 'country', 'region', 'city', 'postal_code',
+    'lead_source', 'created_at', 'updated_at'] + custom_columns + ['loaded_at', 'source_row'] -%}
+{%- set derived_columns = [
+    'seniority', 'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'added_at',
+    'state_fingerprint'] -%}
+{#- append_new_columns adds a new lead column but cannot drop one (not on every
+    engine): a kept table with a column this build would not write (a raw
+    column removed, or one from an older version of this model) is rebuilt. -#}
+{%- if execute and is_incremental() -%}
+    {%- set expected = (version_columns + derived_columns) | map('lower') | list -%}
+    {%- set extra = [] -%}
+    {%- for col in adapter.get_columns_in_relation(this) if col.name | lower not in expected -%}
+        {%- do extra.append(col.name | lower) -%}
+    {%- endfor -%}
+    {%- if extra -%}
+        {{ exceptions.raise_compiler_error(
+            "Lead state is stale: " ~ this ~ " has column(s) " ~ extra | join(', ')
+            ~ " that this build would not write (a raw leads column removed, or an upgrade); "
+            ~ "rebuild it with --full-refresh (the runner's build does this by itself)") }}
+    {%- endif -%}
+{%- endif %}
 
 with
 
@@ -79,7 +104,7 @@ leads as (
         lead_source,
         created_at,
         updated_at,
-        {%- for column_name in custom_lead_columns() %}
+        {%- for column_name in custom_columns %}
         {{ adapter.quote(column_name) }},
         {%- endfor %}
         loaded_at,
@@ -144,7 +169,7 @@ final as (
         ) as is_gibberish,
         case when leads.country is not null then territory_matches.lead_id is not null end
             as is_in_territory,
-        {{ build_started_at() }} as added_at,
+        {{ kept_state_added_at() }} as added_at,
         {{ kept_state_stamp_sql('settings.enrichment_fingerprint') }} as state_fingerprint
     from leads
     cross join settings

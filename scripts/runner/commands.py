@@ -48,9 +48,12 @@ def cmd_build(args) -> int:
     dbt_build.check_raw_is_loaded(args.target)
     problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
                                date_order=args.date_order, unit_tests=args.unit_tests)
-    if not args.full_refresh and any("Engagement state is stale" in line for line in problems):
-        print("\nthe engagement rules now match differently than when the incremental state was built:\n"
-              "rebuilding it from all events (--full-refresh)\n")
+    stale = [line for line in problems if "state is stale" in line]
+    if not args.full_refresh and stale:
+        what = ("the engagement rules now match differently than when the incremental state was built"
+                if any("Engagement state is stale" in line for line in stale)
+                else "the kept lead state has columns the raw leads no longer have")
+        print(f"\n{what}:\nrebuilding it from all the data (--full-refresh)\n")
         problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order,
                                    unit_tests=args.unit_tests)
     if problems:

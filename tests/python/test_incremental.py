@@ -147,7 +147,7 @@ def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):
     rules = project / "seeds" / "engagement_rules.csv"
     rules.write_text(rules.read_text().replace("page_view,/pricing,,,,per_event", "page_view,/features,,,,per_event"))
     completed = runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
-    assert "rebuilding it from all events (--full-refresh)" in completed.stdout
+    assert "rebuilding it from all the data (--full-refresh)" in completed.stdout
     assert runner.scalar("select count(*) from marts.lead_score_components where rule_id = 'eng_pricing_page' "
                          "and evidence_value is null and event_count > 0") > 0
     incremental = snapshot(runner)
@@ -272,9 +272,10 @@ def test_a_refresh_keeps_the_predictive_training_tables_until_their_inputs_chang
 
 
 @pytest.mark.slow
-def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_seeds_change(batches, tmp_path):
+def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_inputs_change(batches, tmp_path):
     """int_leads_enriched and int_fit_rules_matched are kept: a build adds only lead versions it has not seen;
-    a fit rule edit rematches every version, an enrichment seed edit re-enriches every version, in that build."""
+    a fit rule edit rematches every version, an enrichment seed edit or a rebuilt enrichment re-enriches and
+    rematches every version, in that build, and the marts equal a full refresh throughout."""
     project = copy_project(tmp_path / "project")
     runner = Runner(project, tmp_path / "w.duckdb", tmp_path / "r")
     data = batches["data"]
@@ -283,8 +284,19 @@ def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_seeds_change
         return dict(runner.query(f"select cast(added_at as varchar) || ' ' || state_fingerprint, count(*) "
                                  f"from intermediate.{model} group by 1"))
 
-    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(batches["files"][0]),
-               "--loaded-at", STAMPS[0])
+    def load(target: Runner, steps: int):
+        target.run("load", "--leads", str(data / "leads.csv"), "--events", str(batches["files"][0]),
+                   "--loaded-at", STAMPS[0])
+        if steps > 1:
+            target.run("load", "--leads", str(batches["new_lead"]), "--mode", "append", "--loaded-at", STAMPS[1])
+
+    def assert_equals_a_full_refresh(label: str, steps: int):
+        full = Runner(project, tmp_path / f"full_{label}.duckdb", tmp_path / f"rf_{label}")
+        load(full, steps)
+        full.run("build", "--as-of", "2026-10-31", "--skip-validation", "--full-refresh")
+        assert snapshot(runner) == snapshot(full), f"{label}: the marts differ from a full refresh"
+
+    load(runner, 1)
     runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
     first_enriched, first_matched = state("int_leads_enriched"), state("int_fit_rules_matched")
     assert list(first_enriched.values()) == [300] and len(first_matched) == 1
@@ -297,6 +309,7 @@ def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_seeds_change
     assert first_matched.items() <= matched.items() and len(matched) == 2
     assert runner.scalar("select count(*) from intermediate.int_fit_rules_matched where lead_id = 'L000000000' "
                          "and rule_id = 'fit_seniority_c_level'") == 1  # the CEO version
+    assert_equals_a_full_refresh("appended", 2)
 
     # A fit rule's points change: every version is matched again; the enrichment is kept.
     rules = project / "seeds" / "fit_rules.csv"
@@ -310,18 +323,41 @@ def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_seeds_change
     assert runner.scalar("select raw_points from marts.lead_score_components where lead_id = 'L000000000' "
                          "and rule_id = 'fit_seniority_c_level'") == 35
 
-    # A corporate domain listed as personal: every version is enriched again, in this build.
-    domain, leads_on_it = runner.query("select email_domain, count(*) from staging.stg_crm__leads "
-                                       "where email_domain is not null group by 1 order by 2 desc, 1 limit 1")[0]
-    personal = project / "seeds" / "personal_email_domains.csv"
-    personal.write_text(personal.read_text().rstrip("\n") + f"\n{domain}\n")
+    # The enrichment's code changes (an upgrade): it is rebuilt, and the matches with it, not appended to.
+    model = project / "models" / "intermediate" / "int_leads_enriched.sql"
+    model.write_text(model.read_text() + "\n-- an upgrade\n")
     runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
     reenriched = state("int_leads_enriched")
     assert list(reenriched.values()) == [302] and not reenriched.keys() & enriched.keys()
-    assert runner.scalar("select count(*) from intermediate.int_leads_enriched as enriched "
-                         "inner join staging.stg_crm__leads using (lead_id, lead_version) "
-                         f"where enriched.email_domain = '{domain}' and enriched.is_personal_email") == leads_on_it
+    assert sum(state("int_fit_rules_matched").values()) == sum(rematched.values())
 
-    incremental = snapshot(runner)
-    runner.run("build", "--as-of", "2026-10-31", "--skip-validation", "--full-refresh")
-    assert snapshot(runner) == incremental
+    # A company domain listed as personal: every version is enriched again, in this build.
+    domain, leads_on_it = runner.query(
+        "select email_domain, count(*) from staging.stg_crm__leads where email_domain is not null "
+        "and email_domain not in (select lower(trim(email_domain)) from rules.personal_email_domains) "
+        "group by 1 order by 2 desc, 1 limit 1")[0]
+
+    def personal_on_domain() -> int:
+        return runner.scalar("select count(*) from intermediate.int_leads_enriched as enriched "
+                             "inner join staging.stg_crm__leads using (lead_id, lead_version) "
+                             f"where enriched.email_domain = '{domain}' and enriched.is_personal_email")
+
+    assert personal_on_domain() == 0
+    personal = project / "seeds" / "personal_email_domains.csv"
+    personal.write_text(personal.read_text().rstrip("\n") + f"\n{domain}\n")
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert personal_on_domain() == leads_on_it > 0
+    assert list(state("int_leads_enriched").values()) == [302]
+    assert_equals_a_full_refresh("edited", 2)
+
+
+def test_a_replace_load_drops_the_kept_fit_state(batches, tmp_path):
+    """A replace load empties raw, so the kept fit state goes with it (a full refresh would not know the old rows)."""
+    runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
+    data = batches["data"]
+    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(batches["files"][0]))
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert runner.scalar("select count(*) from intermediate.int_leads_enriched") == 300
+    runner.run("load", "--leads", str(batches["new_lead"]), "--events", str(batches["files"][2]))
+    tables = {row[0] for row in runner.query("select table_schema || '.' || table_name from information_schema.tables")}
+    assert not {"intermediate.int_leads_enriched", "intermediate.int_fit_rules_matched"} & tables
