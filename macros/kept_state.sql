@@ -28,7 +28,7 @@
 
 
 {#- When the build that adds a row started, to the microsecond: the watermark
-    a kept table downstream reads new rows by (added_at). -#}
+    a kept table downstream reads new rows by (state_added_at). -#}
 {% macro kept_state_added_at() -%}
     {%- set started = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') if run_started_at is defined else '1970-01-01 00:00:00' -%}
     cast('{{ started }}' as {{ dbt.type_timestamp() }})
@@ -37,8 +37,8 @@
 
 {#- True when this table exists, is not being full-refreshed, has rows and
     its rows carry the stamp this build would write. With upstream (a kept
-    table this one reads new rows of by added_at), also when upstream still
-    holds the rows this table was computed from: its oldest added_at is the
+    table this one reads new rows of by state_added_at), also when upstream still
+    holds the rows this table was computed from: its oldest state_added_at is the
     one recorded here (upstream_since). Upstream rewritten whole (its own
     stamp changed, a full refresh of it alone, dropped) has a later one. -#}
 {% macro kept_state_is_current(settings_model, settings_column, upstream=none) -%}
@@ -55,7 +55,7 @@
         {{ return(false) }}
     {%- endif -%}
     {%- if upstream is not none -%}
-        {%- set since = run_query("select min(added_at) from " ~ ref(upstream)) -%}
+        {%- set since = run_query("select min(state_added_at) from " ~ ref(upstream)) -%}
         {{ return(stored.rows[0][1] == since.rows[0][0]) }}
     {%- endif -%}
     {{ return(true) }}

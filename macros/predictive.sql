@@ -187,7 +187,7 @@ binned as (
 {% macro predictive_feature_values(observation_roles, selected_bins=none, stamp=none) -%}
 {%- set lookback_days = var('predictive_lookback_days') | int -%}
 {%- set never_features = [
-    'lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'loaded_at', 'added_at',
+    'lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'loaded_at', 'state_added_at',
     'state_fingerprint'] -%}
 {%- set excluded_by_default = [
     'email', 'email_local_part', 'email_domain', 'first_name', 'last_name', 'phone', 'company_name',

@@ -67,7 +67,7 @@
     {{ return(['loaded_at', 'source_file', 'source_row', 'load_error', 'raw_line', 'row_fingerprint',
                'raw_record', 'reject_reason', 'is_current_version', 'email_raw', 'phone_raw', 'employees_raw',
                'created_at_raw', 'updated_at_raw', 'email_domain', 'email_local_part', 'seniority',
-               'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'added_at',
+               'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'state_added_at',
                'state_fingerprint']) }}
 {% endmacro %}
 

@@ -18,7 +18,7 @@ attributes as (
 
     select * from {{ ref('int_lead_attributes_unpivoted') }}
     {%- if kept_state_is_current('int_fit_state_settings', 'matching_fingerprint', 'int_leads_enriched') %}
-        where added_at > (select max(kept.added_at) from {{ this }} as kept)
+        where state_added_at > (select max(kept.state_added_at) from {{ this }} as kept)
     {%- endif %}
 
 ),
@@ -32,7 +32,7 @@ settings as (
 -- Which enrichment these matches were computed from (kept_state_is_current compares it).
 enrichment as (
 
-    select min(added_at) as upstream_since from {{ ref('int_leads_enriched') }}
+    select min(state_added_at) as upstream_since from {{ ref('int_leads_enriched') }}
 
 ),
 
@@ -62,7 +62,7 @@ final as (
         attributes.attribute_value as evidence_value,
         cast(null as {{ dbt.type_bigint() }}) as event_count,
         cast(null as {{ dbt.type_timestamp() }}) as last_event_at,
-        attributes.added_at,
+        attributes.state_added_at,
         enrichment.upstream_since,
         {{ kept_state_stamp_sql('settings.matching_fingerprint') }} as state_fingerprint
     from rules

@@ -2,14 +2,14 @@
     (is_absent needs them). Only the real column names of int_leads_enriched
     become SQL; a rule naming a column that does not exist fails the build.
     A view: int_fit_rules_matched reads it once per build, for the versions
-    it has not matched yet (added_at), and the filter reaches every branch. -#}
+    it has not matched yet (state_added_at), and the filter reaches every branch. -#}
 {{ config(materialized='view') }}
 {%- set leads_relation = ref('int_leads_enriched') -%}
 {%- set attributes = [] -%}
 {%- if execute -%}
     {%- set available = [] -%}
     {%- for col in adapter.get_columns_in_relation(leads_relation) -%}
-        {%- if col.name | lower not in ('lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'added_at', 'state_fingerprint') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
+        {%- if col.name | lower not in ('lead_id', 'lead_version', 'source_row', 'is_current_version', 'copy_number', 'state_added_at', 'state_fingerprint') -%}{%- do available.append(col.name | lower) -%}{%- endif -%}
     {%- endfor -%}
     {%- set rules = run_query("select distinct attribute, rule_id, scoring_model from " ~ ref('stg_rules__fit_rules') ~ " order by 1, 2") -%}
     {%- for rule in rules.rows -%}
@@ -38,7 +38,7 @@ unpivoted as (
     select
         lead_id,
         lead_version,
-        added_at,
+        state_added_at,
         cast(null as {{ type_text() }}) as attribute_name,
         cast(null as {{ type_text() }}) as attribute_value
     from leads
@@ -48,7 +48,7 @@ unpivoted as (
     select
         lead_id,
         lead_version,
-        added_at,
+        state_added_at,
         '{{ attribute }}' as attribute_name,
         cast({{ adapter.quote(attribute) }} as {{ type_text() }}) as attribute_value
     from leads
@@ -61,7 +61,7 @@ final as (
     select
         lead_id,
         lead_version,
-        added_at,
+        state_added_at,
         attribute_name,
         attribute_value,
         {{ normalized_text('attribute_value') }} as value_text,

@@ -21,7 +21,7 @@
     'job_title', 'company_name', 'employees', 'industry', 'country', 'region', 'city', 'postal_code',
     'lead_source', 'created_at', 'updated_at'] + custom_columns + ['loaded_at', 'source_row'] -%}
 {%- set derived_columns = [
-    'seniority', 'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'added_at',
+    'seniority', 'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'state_added_at',
     'state_fingerprint'] -%}
 {#- append_new_columns adds a new lead column but cannot drop one (not on every
     engine): a kept table with a column this build would not write (a raw
@@ -169,7 +169,7 @@ final as (
         ) as is_gibberish,
         case when leads.country is not null then territory_matches.lead_id is not null end
             as is_in_territory,
-        {{ kept_state_added_at() }} as added_at,
+        {{ kept_state_added_at() }} as state_added_at,
         {{ kept_state_stamp_sql('settings.enrichment_fingerprint') }} as state_fingerprint
     from leads
     cross join settings

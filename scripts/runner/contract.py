@@ -29,7 +29,7 @@ RESERVED_COLUMNS = (
     "reject_reason", "is_current_version", "email_raw", "phone_raw", "employees_raw", "created_at_raw",
     "updated_at_raw", "email_domain", "email_local_part", "seniority", "is_personal_email", "is_competitor",
     "is_gibberish", "is_in_territory", "occurred_at_raw", "occurred_on", "url_normalized",
-    "duration_seconds_raw", "converted_at_raw", "added_at", "state_fingerprint",
+    "duration_seconds_raw", "converted_at_raw", "state_added_at", "state_fingerprint",
 )
 
 

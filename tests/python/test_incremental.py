@@ -281,7 +281,7 @@ def test_the_fit_state_adds_new_lead_versions_and_rebuilds_when_its_inputs_chang
     data = batches["data"]
 
     def state(model: str) -> dict:
-        return dict(runner.query(f"select cast(added_at as varchar) || ' ' || state_fingerprint, count(*) "
+        return dict(runner.query(f"select cast(state_added_at as varchar) || ' ' || state_fingerprint, count(*) "
                                  f"from intermediate.{model} group by 1"))
 
     def load(target: Runner, steps: int):
