@@ -17,10 +17,11 @@
 {#- A unit test gives stg_crm__lead_versions' rows, not the raw table its custom columns come from. -#}
 {%- set custom_columns = [] if (execute and model.resource_type == 'unit_test') else custom_lead_columns() -%}
 {#- The columns of a version this model writes (the leads CTE lists them). -#}
-{%- set version_columns = [
+{%- set standard_columns = [
     'lead_id', 'lead_version', 'email', 'email_domain', 'email_local_part', 'first_name', 'last_name', 'phone',
     'job_title', 'company_name', 'employees', 'industry', 'country', 'region', 'city', 'postal_code',
-    'lead_source', 'created_at', 'updated_at'] + custom_columns + ['loaded_at', 'source_row'] -%}
+    'lead_source', 'created_at', 'updated_at'] -%}
+{%- set version_columns = standard_columns + custom_columns + ['loaded_at', 'source_row'] -%}
 {%- set derived_columns = [
     'seniority', 'is_personal_email', 'is_competitor', 'is_gibberish', 'is_in_territory', 'state_added_at',
     'state_fingerprint'] -%}
@@ -86,25 +87,7 @@ copies as (
 leads as (
 
     select
-        lead_id,
-        lead_version,
-        email,
-        email_domain,
-        email_local_part,
-        first_name,
-        last_name,
-        phone,
-        job_title,
-        company_name,
-        employees,
-        industry,
-        country,
-        region,
-        city,
-        postal_code,
-        lead_source,
-        created_at,
-        updated_at,
+        {{ standard_columns | join(',\n        ') }},
         {%- for column_name in custom_columns %}
         {{ adapter.quote(column_name) }},
         {%- endfor %}
