@@ -1,4 +1,5 @@
-{#- Tables kept from one build to the next (the fit state): every row carries
+{#- Tables kept from one build to the next (the fit state, the predictive
+    training tables): every row carries
     a stamp, the fingerprint of what the rows were computed from (a column
     of a one-row settings model) and the model's own code. While the stamp
     holds, a build appends only what is new; when it changes (a seed, a
@@ -41,14 +42,14 @@
     holds the rows this table was computed from: its oldest state_added_at is the
     one recorded here (upstream_since). Upstream rewritten whole (its own
     stamp changed, a full refresh of it alone, dropped) has a later one. -#}
-{% macro kept_state_is_current(settings_model, settings_column, upstream=none) -%}
+{% macro kept_state_is_current(settings_model, settings_column, upstream=none, stamp_column='state_fingerprint') -%}
     {%- if not (execute and is_incremental()) -%}{{ return(false) }}{%- endif -%}
     {#- A table from before the stamp column (an upgrade) is rewritten; on_schema_change adds the column. -#}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'state_fingerprint' not in columns or (upstream is not none and 'upstream_since' not in columns) -%}
+    {%- if stamp_column not in columns or (upstream is not none and 'upstream_since' not in columns) -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- set stored = run_query("select state_fingerprint" ~ (", upstream_since" if upstream is not none else "")
+    {%- set stored = run_query("select " ~ stamp_column ~ (", upstream_since" if upstream is not none else "")
         ~ " from " ~ this ~ " limit 1") -%}
     {%- if stored.rows | length == 0
             or stored.rows[0][0] != kept_state_stamp(settings_model, settings_column) -%}
@@ -63,8 +64,9 @@
 
 
 {#- The pre-hook: empty a kept table that is not current, so this build refills it. -#}
-{% macro kept_state_reset(settings_model, settings_column, upstream=none) -%}
-    {%- if execute and is_incremental() and not kept_state_is_current(settings_model, settings_column, upstream) -%}
+{% macro kept_state_reset(settings_model, settings_column, upstream=none, stamp_column='state_fingerprint') -%}
+    {%- if execute and is_incremental()
+            and not kept_state_is_current(settings_model, settings_column, upstream, stamp_column) -%}
         truncate table {{ this }}
     {%- endif -%}
 {%- endmacro %}

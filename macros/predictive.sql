@@ -383,30 +383,21 @@ select * from final
 
 
 {#- What a training table records it was built from: the training inputs'
-    fingerprint (int_predictive_training_inputs) and the model's own code. -#}
+    fingerprint (int_predictive_training_inputs) and the model's own code.
+    The training tables are kept tables (macros/kept_state.sql) whose stamp
+    column is training_inputs. -#}
 {% macro predictive_training_stamp() -%}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set inputs = run_query("select inputs_fingerprint from " ~ ref('int_predictive_training_inputs')) -%}
-    {{ return(inputs.rows[0][0] ~ ':' ~ local_md5(model.raw_code)) }}
+    {{ return(kept_state_stamp('int_predictive_training_inputs', 'inputs_fingerprint')) }}
 {%- endmacro %}
 
-{#- True when this training table already holds what this build would write:
-    it exists, is not being full-refreshed, and was built from the same stamp
-    (every row carries it; the table is always rebuilt whole). -#}
+{#- True when this training table already holds what this build would write. -#}
 {% macro predictive_training_is_current() -%}
-    {%- if not (execute and is_incremental()) -%}{{ return(false) }}{%- endif -%}
-    {#- A table from before this column (an upgrade) is rebuilt; the column is added (on_schema_change). -#}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'training_inputs' not in columns -%}{{ return(false) }}{%- endif -%}
-    {%- set stored = run_query("select training_inputs from " ~ this ~ " limit 1") -%}
-    {{ return(stored.rows | length > 0 and stored.rows[0][0] == predictive_training_stamp()) }}
+    {{ return(kept_state_is_current('int_predictive_training_inputs', 'inputs_fingerprint',
+                                    stamp_column='training_inputs')) }}
 {%- endmacro %}
 
 {#- The pre-hook of a training table: emptied when its inputs changed, so
-    the append that follows rebuilds it whole (TRUNCATE runs on DuckDB,
-    PostgreSQL and Spark's Parquet tables alike). -#}
+    the append that follows rebuilds it whole. -#}
 {% macro predictive_training_reset() -%}
-    {%- if execute and is_incremental() and not predictive_training_is_current() -%}
-        truncate table {{ this }}
-    {%- endif -%}
+    {{ kept_state_reset('int_predictive_training_inputs', 'inputs_fingerprint', stamp_column='training_inputs') }}
 {%- endmacro %}
