@@ -176,3 +176,10 @@
 {% macro null_safe_equals(expr1, expr2) %}{{ return(adapter.dispatch('null_safe_equals', 'leadscore')(expr1, expr2)) }}{% endmacro %}
 {% macro default__null_safe_equals(expr1, expr2) %}({{ expr1 }} is not distinct from {{ expr2 }}){% endmacro %}
 {% macro spark__null_safe_equals(expr1, expr2) %}({{ expr1 }} <=> {{ expr2 }}){% endmacro %}
+
+
+{#- A plain table from a query, for tables no model owns (lead_score_history's
+    index): dbt's own create-table macro would apply the calling model's contract. -#}
+{% macro create_table_as_select(relation, sql) %}{{ return(adapter.dispatch('create_table_as_select', 'leadscore')(relation, sql)) }}{% endmacro %}
+{% macro default__create_table_as_select(relation, sql) %}create table {{ relation }} as {{ sql }}{% endmacro %}
+{% macro spark__create_table_as_select(relation, sql) %}create table {{ relation }} using parquet as {{ sql }}{% endmacro %}

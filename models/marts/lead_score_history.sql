@@ -3,13 +3,16 @@
     appears, changes or disappears (a tombstone). change_seq is the cursor a
     sync tool reads: strictly increasing, never reused. Never full-refreshed,
     so --full-refresh and a replace load keep it; a date before the latest
-    one recorded is not written (history only moves forward). -#}
+    one recorded is not written (history only moves forward). Each lead's
+    last row is kept in an index beside it (macros/history_latest.sql). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
+    post_hook="{{ history_latest_refresh() }}",
 ) }}
+{%- set latest_state = history_latest_if_current() %}
 
 with
 
@@ -40,10 +43,22 @@ recorded_through as (
 
 ),
 
--- Each lead's state as the history last recorded it (none on the first build).
+-- Each lead's state as the history last recorded it (none on the first build):
+-- from the index of each lead's last row while it is as current as the
+-- history, so a build reads a row per lead, not every row ever recorded.
 previous_state as (
 
-    {%- if is_incremental() %}
+    {%- if latest_state is not none %}
+        select
+            scoring_model,
+            lead_id,
+            score,
+            grade,
+            stage,
+            top_reasons
+        from {{ latest_state }}
+        where change_type <> 'delete'
+    {%- elif is_incremental() %}
         select
             latest.scoring_model,
             latest.lead_id,

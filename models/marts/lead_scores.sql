@@ -1,9 +1,9 @@
 {#- One row per lead and active scoring model as of the build's date: the
     0-100 score, its fit and engagement parts, the A-D grade, the three
     biggest reasons and the funnel stage, with when the score and the stage
-    last changed (from lead_score_history). Stage lives here, not in a table
-    of its own, so a score and its stage are always written together:
-    lead_stage is a view over this table. -#}
+    last changed (kept per lead beside lead_score_history). Stage lives
+    here, not in a table of its own, so a score and its stage are always
+    written together: lead_stage is a view over this table. -#}
 
 with
 
@@ -20,23 +20,16 @@ scoring_dates as (
 
 ),
 
-history as (
-
-    select * from {{ ref('lead_score_history') }}
-
-),
-
+-- When the score and the stage last changed: the history's index of each
+-- lead's last change (macros/history_latest.sql), which its post-hook keeps.
 last_changes as (
 
     select
         scoring_model,
         lead_id,
-        max(case when change_type = 'insert' or score <> previous_score then scored_at end) as score_changed_at,
-        max(case when change_type = 'insert' or coalesce(stage, '') <> coalesce(previous_stage, '') then scored_at end)
-            as stage_changed_at
-    from history
-    where change_type <> 'delete'
-    group by scoring_model, lead_id
+        score_changed_at,
+        stage_changed_at
+    from {{ history_latest_relation(ref('lead_score_history')) }}
 
 ),
 

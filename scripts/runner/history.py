@@ -14,6 +14,7 @@ from .errors import UserError
 from .warehouse import execute, read_sql
 
 HISTORY = "marts.lead_score_history"
+HISTORY_INDEX = "marts.lead_score_history__latest"
 CHANGE_COLUMNS = ("change_seq, lead_id, scoring_model, change_type, previous_score, score, score_delta, "
                   "previous_grade, grade, previous_stage, stage, top_reasons, as_of, scored_at, run_id")
 
@@ -98,7 +99,8 @@ def backfill(target: str, first: date | None, last: date | None, every_days: int
         raise UserError(f"--from {first} is after --to {last}")
     recorded = recorded_through(target)
     if recorded is not None and reset_history:
-        execute([(f"drop table if exists {HISTORY}", [])], target)
+        # Its index of each lead's last row goes with it (a stale one would be rebuilt anyway).
+        execute([(f"drop table if exists {HISTORY}", []), (f"drop table if exists {HISTORY_INDEX}", [])], target)
         print(f"history reset: {HISTORY} dropped (it recorded scores up to {recorded})")
     elif recorded is not None and recorded >= first:
         raise UserError(f"{HISTORY} already records scores as of {recorded}; backfill adds dates after it "

@@ -31,6 +31,9 @@ QUERIES = {
     "summary": "select source_table, raw_rows, accepted_rows, rejected_rows from marts.data_quality_summary",
     "history": "select change_seq, lead_id, scoring_model, change_type, previous_score, score, score_delta, "
                "previous_grade, grade, previous_stage, stage, top_reasons, as_of from marts.lead_score_history",
+    # The history's index of each lead's last row (built by the backfill, then read and rewritten by the build).
+    "history_index": "select scoring_model, lead_id, change_seq, change_type, score, grade, stage, top_reasons, as_of "
+                     "from marts.lead_score_history__latest",
     "transitions": "select change_seq, lead_id, scoring_model, from_stage, to_stage, transitioned_on, "
                    "days_in_from_stage from marts.lead_stage_transitions",
 }

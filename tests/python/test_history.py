@@ -2,6 +2,7 @@
 
 import csv
 
+import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, Runner
@@ -52,6 +53,34 @@ def scenario(tmp_path):
     return Runner(PROJECT_DIR, tmp_path / "warehouse.duckdb", tmp_path / "reports"), files
 
 
+# Each lead's last history row and when its score and stage last changed, computed the long way.
+LAST_ROWS_FROM_HISTORY = """
+    select scoring_model, lead_id, change_seq, change_type, score, stage, run_id,
+        (select max(scored_at) from marts.lead_score_history as earlier
+         where earlier.scoring_model = history.scoring_model and earlier.lead_id = history.lead_id
+             and (earlier.change_type = 'insert' or (earlier.change_type = 'update' and earlier.score <> earlier.previous_score))),
+        (select max(scored_at) from marts.lead_score_history as earlier
+         where earlier.scoring_model = history.scoring_model and earlier.lead_id = history.lead_id
+             and (earlier.change_type = 'insert'
+                  or (earlier.change_type = 'update' and coalesce(earlier.stage, '') <> coalesce(earlier.previous_stage, ''))))
+    from marts.lead_score_history as history
+    where change_seq = (select max(change_seq) from marts.lead_score_history as later
+                        where later.scoring_model = history.scoring_model and later.lead_id = history.lead_id)
+    order by scoring_model, lead_id"""
+LAST_ROWS_INDEXED = ("select scoring_model, lead_id, change_seq, change_type, score, stage, run_id, score_changed_at, "
+                     "stage_changed_at from marts.lead_score_history__latest order by scoring_model, lead_id")
+
+
+def assert_index_matches_history(runner: Runner) -> None:
+    """The history's index of each lead's last row is what the whole history says, and lead_scores reads it."""
+    indexed = runner.query(LAST_ROWS_INDEXED)
+    assert indexed == runner.query(LAST_ROWS_FROM_HISTORY) and indexed
+    changed_at = {(row[0], row[1]): row[7:] for row in indexed}
+    for model, lead_id, score_changed_at, stage_changed_at in runner.query(
+            "select scoring_model, lead_id, score_changed_at, stage_changed_at from marts.lead_scores"):
+        assert changed_at[(model, lead_id)] == (score_changed_at, stage_changed_at)
+
+
 def scores(runner: Runner) -> dict:
     return {row[0]: row[1:] for row in runner.query(
         "select lead_id, score, stage from marts.lead_scores where scoring_model = 'b2b_default'")}
@@ -78,11 +107,18 @@ def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path)
     assert second["A"][0] < first["A"][0]  # the intern version scores less than the CEO did
     assert second["B"][0] > first["B"][0] and second["B"][1] != first["B"][1]
 
+    assert_index_matches_history(runner)
+    with duckdb.connect(str(runner.database)) as connection:
+        connection.execute("create table main.index_after_build_2 as select * from marts.lead_score_history__latest")
+
     # Build 3: a replace load without B; B disappears.
     runner.run("load", "--leads", files["leads_replaced"], "--events", files["events_1"],
                "--loaded-at", "2026-10-10 08:00:00")
     runner.run("build", "--as-of", "2026-10-08", "--skip-validation")
     assert sorted(scores(runner)) == ["A", "D"]
+    assert_index_matches_history(runner)
+    assert runner.scalar("select change_type from marts.lead_score_history__latest "
+                         "where scoring_model = 'b2b_default' and lead_id = 'B'") == "delete"
 
     (a1, a1_stage), (b1, b1_stage) = first["A"], first["B"]
     (a2, a2_stage), (b2, b2_stage), (d2, d2_stage) = second["A"], second["B"], second["D"]
@@ -109,12 +145,21 @@ def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path)
     assert changed_at[0] is not None and changed_at[0] == changed_at[1]
 
     # A fourth identical build adds nothing; nor does --full-refresh, which keeps the history.
+    # The index a build behind (as if build 3's post-hook had failed), then dropped: the build reads the
+    # whole history for the last states and brings the index up to date.
     rows = len(sequence)
+    with duckdb.connect(str(runner.database)) as connection:
+        connection.execute("drop table marts.lead_score_history__latest")
+        connection.execute("create table marts.lead_score_history__latest as select * from main.index_after_build_2")
     runner.run("build", "--as-of", "2026-10-08", "--skip-validation")
+    assert_index_matches_history(runner)
+    with duckdb.connect(str(runner.database)) as connection:
+        connection.execute("drop table marts.lead_score_history__latest")
     runner.run("build", "--as-of", "2026-10-08", "--skip-validation", "--full-refresh")
     assert runner.scalar("select count(*) from marts.lead_score_history") == rows
     assert [run[0] for run in runner.query("select history_changes from marts.scoring_runs order by run_number")][-2:] \
         == [0, 0]
+    assert_index_matches_history(runner)
 
     # A build as of an earlier date scores it but does not rewrite the past.
     completed = runner.run("build", "--as-of", "2026-10-01", "--skip-validation")
