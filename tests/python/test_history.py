@@ -58,7 +58,8 @@ LAST_ROWS_FROM_HISTORY = """
     select scoring_model, lead_id, change_seq, change_type, score, stage, run_id,
         (select max(scored_at) from marts.lead_score_history as earlier
          where earlier.scoring_model = history.scoring_model and earlier.lead_id = history.lead_id
-             and (earlier.change_type = 'insert' or (earlier.change_type = 'update' and earlier.score <> earlier.previous_score))),
+             and (earlier.change_type = 'insert'
+                  or (earlier.change_type = 'update' and earlier.score <> earlier.previous_score))),
         (select max(scored_at) from marts.lead_score_history as earlier
          where earlier.scoring_model = history.scoring_model and earlier.lead_id = history.lead_id
              and (earlier.change_type = 'insert'
