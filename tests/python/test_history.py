@@ -1,6 +1,9 @@
 """Scores over time: point-in-time builds, the change history, stage transitions, backfill, the change feed."""
 
 import csv
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -177,3 +180,26 @@ def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path)
     completed = runner.run("export", "--changes-since", str(rows), "--out", str(tmp_path / "none.parquet"),
                            "--allow-unvalidated")
     assert f"the cursor stays at {rows}" in completed.stdout
+
+    # The history's key tests check the rows the last build appended, not the whole history: a duplicate
+    # among the first build's rows is not looked at again; one among the last build's rows fails the test.
+    def copy_history_row(change_seq: int) -> None:
+        with duckdb.connect(str(runner.database)) as connection:
+            connection.execute("insert into marts.lead_score_history "
+                               f"select * from marts.lead_score_history where change_seq = {change_seq}")
+
+    def test_history_keys() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), "--no-use-colors", "test", "--select",
+             "lead_score_history,test_name:unique_combination", "--project-dir", str(PROJECT_DIR),
+             "--profiles-dir", str(PROJECT_DIR)],
+            cwd=PROJECT_DIR, env=runner.env, capture_output=True, text=True, timeout=600)
+
+    copy_history_row(1)
+    completed = test_history_keys()
+    assert completed.returncode == 0 and "PASS unique_combination_lead_score_history_change_seq__scored_at" \
+        in completed.stdout, completed.stdout[-3000:]
+    copy_history_row(rows)
+    completed = test_history_keys()
+    assert completed.returncode == 1 and "FAIL 1 unique_combination_lead_score_history_change_seq__scored_at" \
+        in completed.stdout, completed.stdout[-3000:]

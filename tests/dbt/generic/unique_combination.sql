@@ -1,10 +1,17 @@
-{#- Passes when no two rows share the same values in all of the given columns. -#}
-{% test unique_combination(model, columns) %}
+{#- Passes when no two rows share the same values in all of the given columns.
+    With rows_where_latest (a column), only the rows holding that column's
+    highest value are checked: for an append-only table whose rows carry the
+    build that wrote them, the rows this build added, so the test does not
+    grow with the table (earlier builds' rows were checked when written). -#}
+{% test unique_combination(model, columns, rows_where_latest=none) %}
 
 select
     {{ columns | join(', ') }},
     count(*) as occurrences
 from {{ model }}
+{%- if rows_where_latest %}
+where {{ rows_where_latest }} = (select max({{ rows_where_latest }}) from {{ model }})
+{%- endif %}
 group by {{ columns | join(', ') }}
 having count(*) > 1
 
