@@ -4,14 +4,14 @@
     build that wrote them, the rows this build added, so the test does not
     grow with the table (earlier builds' rows were checked when written). -#}
 {% test unique_combination(model, columns, rows_where_latest=none) %}
+{%- set latest_only = rows_where_latest ~ " = (select max(" ~ rows_where_latest ~ ") from " ~ model ~ ")"
+    if rows_where_latest else "1 = 1" %}
 
 select
     {{ columns | join(', ') }},
     count(*) as occurrences
 from {{ model }}
-{%- if rows_where_latest %}
-where {{ rows_where_latest }} = (select max({{ rows_where_latest }}) from {{ model }})
-{%- endif %}
+where {{ latest_only }}
 group by {{ columns | join(', ') }}
 having count(*) > 1
 
