@@ -48,44 +48,41 @@ recorded_through as (
 -- history, so a build reads a row per lead, not every row ever recorded.
 previous_state as (
 
-    {%- if latest_state is not none %}
-        select
-            scoring_model,
-            lead_id,
-            score,
-            grade,
-            stage,
-            top_reasons
-        from {{ latest_state }}
-        where change_type <> 'delete'
-    {%- elif is_incremental() %}
-        select
-            latest.scoring_model,
-            latest.lead_id,
-            latest.score,
-            latest.grade,
-            latest.stage,
-            latest.top_reasons
-        from (
+    select
+        scoring_model,
+        lead_id,
+        score,
+        grade,
+        stage,
+        top_reasons
+    from (
+        {%- if latest_state is not none %}
+            select * from {{ latest_state }}
+        {%- elif is_incremental() %}
+            select *
+            from (
+                select
+                    recorded.*,
+                    row_number() over (
+                        partition by recorded.scoring_model, recorded.lead_id order by recorded.change_seq desc
+                    ) as recency
+                from {{ this }} as recorded
+            ) as ranked
+            where recency = 1
+        {%- else %}
             select
-                recorded.*,
-                row_number() over (
-                    partition by recorded.scoring_model, recorded.lead_id order by recorded.change_seq desc
-                ) as recency
-            from {{ this }} as recorded
-        ) as latest
-        where latest.recency = 1 and latest.change_type <> 'delete'
-    {%- else %}
-        select
-            scoring_model,
-            lead_id,
-            score,
-            grade,
-            stage,
-            top_reasons
-        from scores
-        where 1 = 0
-    {%- endif %}
+                scoring_model,
+                lead_id,
+                score,
+                grade,
+                stage,
+                top_reasons,
+                'insert' as change_type
+            from scores
+            where 1 = 0
+        {%- endif %}
+    ) as last_rows
+    where change_type <> 'delete'
 
 ),
 
