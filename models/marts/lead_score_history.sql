@@ -71,12 +71,7 @@ previous_state as (
             where recency = 1
         {%- else %}
             select
-                scoring_model,
-                lead_id,
-                score,
-                grade,
-                stage,
-                top_reasons,
+                scores.*,
                 'insert' as change_type
             from scores
             where 1 = 0
