@@ -246,8 +246,11 @@ def check_seed_files(project_dir) -> None:
 
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
           select: str | None = None, project_dir=None, date_order: str | None = None,
-          unit_tests: bool = False) -> list[str]:
+          unit_tests: bool = False, whole_table_tests: bool = False) -> list[str]:
     """dbt build (seeds, models, data tests; unit tests when asked); return failure lines (empty on success).
+
+    whole_table_tests: the tests that check only an append-only table's last
+    build (the history's keys) check every row instead (var test_whole_tables).
 
     Unit tests check the SQL's logic on fixed fixtures, not the data: they belong
     in development and CI (`make test` runs them), not in every production build.
@@ -258,6 +261,8 @@ def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool =
         dbt_vars["as_of"] = as_of
     if date_order:
         dbt_vars["date_order"] = date_order
+    if whole_table_tests:
+        dbt_vars["test_whole_tables"] = True
     extra = ["--full-refresh"] if full_refresh else []
     if select:
         extra += ["--select", select]
