@@ -39,20 +39,31 @@
 {%- endmacro %}
 
 
-{#- Called from lead_score_history's SQL: the index when it is exactly as
-    current as the history, else none. -#}
-{% macro history_latest_if_current() -%}
-    {%- if not (execute and is_incremental()) -%}{{ return(none) }}{%- endif -%}
-    {%- set kept_through = history_latest_kept_through(this) -%}
+{#- The index of this history when it is exactly as current as the history,
+    else none (lead_score_history and lead_scores then read the history itself). -#}
+{% macro history_latest_if_current(history) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set kept_through = history_latest_kept_through(history) -%}
     {%- if kept_through is not none -%}
-        {%- set recorded_through = run_query("select max(change_seq) from " ~ this).rows[0][0] -%}
+        {%- set recorded_through = run_query("select max(change_seq) from " ~ history).rows[0][0] -%}
         {%- if recorded_through is not none and kept_through == recorded_through | int -%}
-            {{ return(history_latest_relation(this)) }}
+            {{ return(history_latest_relation(history)) }}
         {%- endif -%}
     {%- endif -%}
-    {{ log("lead_score_history: its index " ~ history_latest_relation(this).identifier
-        ~ " is missing or behind; reading each lead's last state from the whole history", info=True) }}
+    {{ log(model.name ~ ": the index " ~ history_latest_relation(history).identifier
+        ~ " is missing or behind the history; reading the whole history", info=True) }}
     {{ return(none) }}
+{%- endmacro %}
+
+
+{#- A history row that counts for score_changed_at (stage_changed_at): it
+    inserts the lead or changes its score (stage). -#}
+{% macro history_row_changes_score() -%}
+    (change_type = 'insert' or (change_type = 'update' and score <> previous_score))
+{%- endmacro %}
+
+{% macro history_row_changes_stage() -%}
+    (change_type = 'insert' or (change_type = 'update' and coalesce(stage, '') <> coalesce(previous_stage, '')))
 {%- endmacro %}
 
 
@@ -69,13 +80,8 @@
 
         select
             scoring_model, lead_id, change_seq, change_type, score, grade, stage, top_reasons, as_of, run_id,
-            case when change_type = 'insert' or (change_type = 'update' and score <> previous_score)
-                then scored_at end as score_changed_at,
-            case
-                when change_type = 'insert'
-                    or (change_type = 'update' and coalesce(stage, '') <> coalesce(previous_stage, ''))
-                    then scored_at
-            end as stage_changed_at
+            case when {{ history_row_changes_score() }} then scored_at end as score_changed_at,
+            case when {{ history_row_changes_stage() }} then scored_at end as stage_changed_at
         from {{ history }}
         where change_seq > {{ kept_through }}
 

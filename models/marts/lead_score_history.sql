@@ -12,7 +12,7 @@
     on_schema_change='fail',
     post_hook="{{ history_latest_refresh() }}",
 ) }}
-{%- set latest_state = history_latest_if_current() %}
+{%- set latest_state = history_latest_if_current(this) if is_incremental() else none %}
 
 with
 

@@ -20,16 +20,29 @@ scoring_dates as (
 
 ),
 
--- When the score and the stage last changed: the history's index of each
--- lead's last change (macros/history_latest.sql), which its post-hook keeps.
+-- When the score and the stage last changed: from the history's index of each
+-- lead's last change (macros/history_latest.sql) while it is as current as the
+-- history; else (missing, or behind after a build that stopped between the
+-- two) from the whole history.
+{%- set history_index = history_latest_if_current(ref('lead_score_history')) %}
 last_changes as (
 
-    select
-        scoring_model,
-        lead_id,
-        score_changed_at,
-        stage_changed_at
-    from {{ history_latest_relation(ref('lead_score_history')) }}
+    {%- if history_index is not none %}
+        select
+            scoring_model,
+            lead_id,
+            score_changed_at,
+            stage_changed_at
+        from {{ history_index }}
+    {%- else %}
+        select
+            scoring_model,
+            lead_id,
+            max(case when {{ history_row_changes_score() }} then scored_at end) as score_changed_at,
+            max(case when {{ history_row_changes_stage() }} then scored_at end) as stage_changed_at
+        from {{ ref('lead_score_history') }}
+        group by scoring_model, lead_id
+    {%- endif %}
 
 ),
 

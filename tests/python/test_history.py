@@ -197,13 +197,27 @@ def test_history_records_inserts_updates_and_tombstones_once(scenario, tmp_path)
 
     copy_history_row(1)
     completed = test_history_keys()
-    assert completed.returncode == 0 and "PASS unique_combination_lead_score_history_change_seq__scored_at" \
+    assert completed.returncode == 0 and "PASS unique_combination_lead_score_history_change_seq__change_seq__scored_at" \
         in completed.stdout, completed.stdout[-3000:]
     # ... unless asked to check every row (a backfill's closing build does: its runs append untested).
     completed = test_history_keys("--vars", "{test_whole_tables: true}")
-    assert completed.returncode == 1 and "FAIL 1 unique_combination_lead_score_history_change_seq__scored_at" \
+    assert completed.returncode == 1 and "FAIL 1 unique_combination_lead_score_history_change_seq__change_seq__scored_at" \
         in completed.stdout, completed.stdout[-3000:]
     copy_history_row(rows)
     completed = test_history_keys()
-    assert completed.returncode == 1 and "FAIL 1 unique_combination_lead_score_history_change_seq__scored_at" \
+    assert completed.returncode == 1 and "FAIL 1 unique_combination_lead_score_history_change_seq__change_seq__scored_at" \
         in completed.stdout, completed.stdout[-3000:]
+
+    # lead_scores built alone with no index (dropped, and the history not rebuilt): the same change times,
+    # read from the whole history.
+    changed_at_query = ("select scoring_model, lead_id, score_changed_at, stage_changed_at from marts.lead_scores "
+                        "order by scoring_model, lead_id")
+    before = runner.query(changed_at_query)
+    with duckdb.connect(str(runner.database)) as connection:
+        connection.execute("drop table marts.lead_score_history__latest")
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "--no-use-colors", "run", "--select", "lead_scores",
+         "--vars", "{as_of: '2026-10-01'}", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)],
+        cwd=PROJECT_DIR, env=runner.env, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0 and "reading the whole history" in completed.stdout, completed.stdout[-3000:]
+    assert runner.query(changed_at_query) == before and before

@@ -134,7 +134,11 @@ def test_the_reader_copy_serves_readers_while_the_warehouse_is_locked(documents)
         with duckdb.connect(str(documents.reader_copy), read_only=True) as reader:
             assert reader.execute("select count(*) from marts.lead_scores").fetchone()[0] == expected
             stages = reader.execute("select count(*) from marts.lead_stage").fetchone()[0]
+            copied = {row[0] for row in reader.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     assert stages == expected
+    # The marts, not the history's index (build bookkeeping).
+    assert {"lead_scores", "lead_score_history"} <= copied and "lead_score_history__latest" not in copied
 
 
 def test_export_refuses_marts_whose_build_failed_or_skipped_validation(tmp_path):
