@@ -163,14 +163,6 @@
 {% macro default__materialized_cte() %}{% endmacro %}
 {% macro postgres__materialized_cte() %}materialized{% endmacro %}
 
-{#- A CTE keyword for a CTE two steps read, so it is computed once, not per
-    reader (lead_score_history's timeline, joined to itself). Spark has no
-    such keyword and plans it as it is. -#}
-{% macro reused_cte() %}{{ return(adapter.dispatch('reused_cte', 'leadscore')()) }}{% endmacro %}
-{% macro default__reused_cte() %}{% endmacro %}
-{% macro duckdb__reused_cte() %}materialized{% endmacro %}
-{% macro postgres__reused_cte() %}materialized{% endmacro %}
-
 {#- The opposite: a CTE keyword that lets DuckDB read a table twice instead of
     first copying a CTE that two steps read (14M components at 10M events cost
     about 5 s to copy, and more to scan back). PostgreSQL and Spark keep their

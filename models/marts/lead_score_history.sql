@@ -109,8 +109,7 @@ tracked_leads as (
 ),
 
 -- Step 0 is what the history last recorded; steps 1.. are the dates this build scores.
--- Read twice (each step and the one before), computed once.
-timeline as {{ reused_cte() }} (
+timeline as (
 
     select
         scoring_model,
@@ -143,22 +142,15 @@ timeline as {{ reused_cte() }} (
 
 ),
 
--- Each step beside the one before it (none for a lead's first step): a join
--- on the step number, where lag() windows sorted the whole timeline.
 compared as (
 
     select
-        current_step.*,
-        previous_step.is_present as was_present,
-        previous_step.score as previous_score,
-        previous_step.grade as previous_grade,
-        previous_step.stage as previous_stage
-    from timeline as current_step
-    left join timeline as previous_step
-        on current_step.scoring_model = previous_step.scoring_model
-            and current_step.lead_id = previous_step.lead_id
-            and current_step.step - 1 = previous_step.step
-    where current_step.step > 0
+        *,
+        lag(is_present) over (partition by scoring_model, lead_id order by step) as was_present,
+        lag(score) over (partition by scoring_model, lead_id order by step) as previous_score,
+        lag(grade) over (partition by scoring_model, lead_id order by step) as previous_grade,
+        lag(stage) over (partition by scoring_model, lead_id order by step) as previous_stage
+    from timeline
 
 ),
 
@@ -179,6 +171,7 @@ changes as (
                 then 'update'
         end as change_type
     from compared
+    where step > 0
 
 ),
 

@@ -8,7 +8,7 @@ def quote(identifier):
 # Dispatched macros that render to nothing on DuckDB, the linted dialect (a placeholder would not parse).
 RENDER_EMPTY = {"materialized_cte"}
 # Dispatched macros rendered as they are on DuckDB.
-RENDER_AS_DUCKDB = {"inlined_cte": "not materialized", "reused_cte": "materialized"}
+RENDER_AS_DUCKDB = {"inlined_cte": "not materialized"}
 
 
 def dispatch(macro_name, macro_namespace=None):
