@@ -297,9 +297,13 @@ def child_dbt(command: list[str]) -> int:
     """Child process: one dbt command through dbtRunner, as the runner's `build` runs it (no unit tests)."""
     as_of = os.environ.get("BENCHMARK_AS_OF", AS_OF)
     target = benchmark_target()
-    success, _ = dbt_build.run_dbt(command[0], target, {"as_of": as_of}, command[1:], excluded_kinds=("unit_test",))
+    success, results = dbt_build.run_dbt(command[0], target, {"as_of": as_of}, command[1:],
+                                         excluded_kinds=("unit_test",))
     if target == "spark":
         print_jvm_peak()
+    # A failed step names its node and the engine's error (out of memory, say), not only dbt's counts.
+    for line in dbt_build.failures(results):
+        print(line, flush=True)
     return 0 if success else 1
 
 

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -123,3 +124,20 @@ def test_a_steps_peak_rss_is_the_childs_own_not_the_parents(tmp_path, monkeypatc
     monkeypatch.setattr(benchmark, "__file__", str(probe))
     step = benchmark.timed_step("probe", [], dict(os.environ))
     assert len(parent_ballast) and step["peak_rss_mib"] < 400, step
+
+
+def test_a_failed_dbt_step_names_its_model_and_the_engines_error(monkeypatch, capsys):
+    """A 50M build that ran out of memory printed only dbt's counts: the failing model must be named."""
+    import benchmark
+
+    failed = SimpleNamespace(status="error", node=SimpleNamespace(resource_type="model", name="lead_score_history"),
+                             message="Runtime Error in model lead_score_history (models/marts/lead_score_history.sql)\n"
+                                     "  Out of Memory Error: failed to pin block of size 256.0 KiB")
+    passed = SimpleNamespace(status="success", node=SimpleNamespace(resource_type="model", name="lead_scores"),
+                             message="OK")
+    monkeypatch.setattr(benchmark.dbt_build, "run_dbt",
+                        lambda *args, **kwargs: (False, SimpleNamespace(results=[passed, failed])))
+    monkeypatch.setattr(benchmark, "benchmark_target", lambda: "duckdb")
+    assert benchmark.child_dbt(["build", "--full-refresh"]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["error: model lead_score_history: Out of Memory Error: failed to pin block of size 256.0 KiB"]
