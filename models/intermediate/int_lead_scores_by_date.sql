@@ -89,7 +89,10 @@ ranked_reasons as (
             partition by as_of, scoring_model, lead_id order by abs(points) desc, rule_id
         ) as reason_rank
     from components
-    where {{ round_decimal('points', 0) }} <> 0
+    -- A reason shows whole points, so one that rounds to 0 is left out. The
+    -- abs() test is implied by the rounding and only skips its costly
+    -- decimal cast for the quarter of components far below half a point.
+    where abs(points) >= 0.49 and {{ round_decimal('points', 0) }} <> 0
 
 ),
 

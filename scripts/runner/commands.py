@@ -50,9 +50,12 @@ def cmd_build(args) -> int:
                                date_order=args.date_order, unit_tests=args.unit_tests)
     stale = [line for line in problems if "state is stale" in line]
     if not args.full_refresh and stale:
-        what = ("the engagement rules now match differently than when the incremental state was built"
-                if any("Engagement state is stale" in line for line in stale)
-                else "the kept lead state has columns the raw leads no longer have")
+        if any("Engagement state is stale" in line for line in stale):
+            what = "the engagement rules now match differently than when the incremental state was built"
+        elif any("Lead state is stale" in line for line in stale):
+            what = "the kept lead state has columns the raw leads no longer have"
+        else:
+            what = "a kept table was built by an earlier version of this project"
         print(f"\n{what}:\nrebuilding it from all the data (--full-refresh)\n")
         problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order,
                                    unit_tests=args.unit_tests)

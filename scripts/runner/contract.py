@@ -53,6 +53,7 @@ def normalize_column_name(name: str) -> str:
 INCREMENTAL_STATE_TABLES = (
     "intermediate.int_events_classified",
     "intermediate.int_event_rule_matches_daily",
+    "intermediate.int_predictive_daily_events",
     "intermediate.int_leads_enriched",
     "intermediate.int_fit_rules_matched",
     "marts.scoring_runs",

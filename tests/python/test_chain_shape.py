@@ -9,18 +9,19 @@ import sys
 import pytest
 
 from conftest import PROJECT_DIR
+from runner.contract import INCREMENTAL_STATE_TABLES
 
 MOST_PARENTS = 7
 # Models whose materialisation differs from their folder's (dbt_project.yml), each for a stated reason:
-# incremental state and logs, thin views over one table, the base leads table (parsed once, read often),
+# incremental state and logs, thin views over one or two tables, the base leads table (parsed once, read often),
 # the predictive training tables (kept while their inputs are unchanged).
 MATERIALISATION_EXCEPTIONS = {
-    "int_events_classified", "int_event_rule_matches_daily", "int_predictive_fits",
+    "int_events_classified", "int_event_rule_matches_daily", "int_predictive_daily_events", "int_predictive_fits",
     "int_predictive_feature_values", "int_predictive_bins", "int_predictive_observation_bins",
     "int_events_deduplicated", "int_events_of_known_leads", "int_engagement_rules_active",
     "int_conversions_of_known_leads", "lead_score_history", "scoring_runs",
     "lead_stage", "lead_score_components", "base_crm__leads", "int_leads_enriched",
-    "int_lead_attributes_unpivoted", "int_fit_rules_matched",
+    "int_lead_attributes_unpivoted", "int_fit_rules_matched", "int_lead_rule_daily_activity",
 }
 
 
@@ -66,3 +67,13 @@ def test_no_model_reads_another_without_ref():
                   for folder in ("models", "macros") for path in (PROJECT_DIR / folder).rglob("*.sql")
                   if "graph.nodes" in path.read_text()]
     assert back_doors == []
+
+
+def test_a_replace_load_drops_every_table_that_reads_new_events_by_load_time(manifest):
+    """A model that appends what was loaded since its own last row keeps counts of data a replace load
+    removes: the loader must drop it with the raw tables, or the next build adds the new data to the old."""
+    by_load_time = {f"{node['fqn'][1]}.{node['name']}" for node in models(manifest)
+                    if "loaded_through(" in node["raw_code"]}
+    assert by_load_time == {"intermediate.int_events_classified", "intermediate.int_event_rule_matches_daily",
+                            "intermediate.int_predictive_daily_events"}
+    assert by_load_time <= set(INCREMENTAL_STATE_TABLES)

@@ -4,6 +4,7 @@ import csv
 import json
 from datetime import date
 
+import duckdb
 import pytest
 
 from conftest import PROJECT_DIR, Runner, copy_project
@@ -153,6 +154,39 @@ def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):
     incremental = snapshot(runner)
     runner.run("build", "--as-of", "2026-10-31", "--skip-validation", "--full-refresh")
     assert snapshot(runner) == incremental
+
+
+@pytest.mark.slow
+def test_the_predictive_event_state_appends_each_batch_and_rebuilds_a_table_from_before_it_was_kept(
+        batches, tmp_path):
+    """int_predictive_daily_events adds the partial counts of each new batch, events of a lead not loaded yet
+    included, and a table left by an earlier version of the project (no watermark) is rebuilt, not misread."""
+    runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
+    data, files = batches["data"], batches["files"]
+    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(files[0]), "--loaded-at", STAMPS[0])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    # As an earlier version left it: the same counts, no batch_loaded_at.
+    with duckdb.connect(str(runner.database)) as con:
+        con.execute("create or replace table intermediate.int_predictive_daily_events as "
+                    "select lead_id, event_type, occurred_on, events from intermediate.int_predictive_daily_events")
+    runner.run("load", "--events", str(files[1]), "--mode", "append", "--loaded-at", STAMPS[1])
+    completed = runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert "a kept table was built by an earlier version of this project" in completed.stdout
+    assert "rebuilding it from all the data (--full-refresh)" in completed.stdout
+    # Batch 3 without its new lead: L000000999's event waits for a lead that is not loaded.
+    runner.run("load", "--events", str(files[2]), "--mode", "append", "--loaded-at", STAMPS[2])
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    # The third build appended batch 3's partial counts only: a row per lead, type and day it has events on.
+    state = "intermediate.int_predictive_daily_events"
+    assert runner.scalar(f"select count(*) from {state} where batch_loaded_at = '{STAMPS[2]}'") == runner.scalar(
+        "select count(*) from (select distinct lead_id, event_type, occurred_on from "
+        f"intermediate.int_events_deduplicated where loaded_at = '{STAMPS[2]}')")
+    assert runner.query(f"select events, cast(batch_loaded_at as varchar) from {state} "
+                        "where lead_id = 'L000000999'") == [(1, STAMPS[2])]
+    # Summed, the state counts every accepted event once, whichever build added it.
+    summed = "select lead_id, event_type, occurred_on, sum({n}) from {t} group by all order by all"
+    assert runner.query(summed.format(n="events", t=state)) == runner.query(
+        summed.format(n="1", t="intermediate.int_events_deduplicated"))
 
 
 def test_an_append_stamped_before_the_last_load_is_refused(batches, tmp_path):
