@@ -283,9 +283,12 @@ daily_events as (
 
 ),
 
+-- Types of loaded leads' events only: the state also holds events whose lead
+-- has not arrived (rejected as unknown_lead until it does).
 event_types as (
 
     select distinct event_type from daily_events
+    where lead_id in (select leads.lead_id from leads)
 
 ),
 

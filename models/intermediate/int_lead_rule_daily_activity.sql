@@ -4,9 +4,9 @@
     whose events arrived in two loads has two rows; readers sum them);
     session rules from int_session_rule_matches_daily. A view: a table copied
     every state row in every build (23M rows, 7.8 s of the 10M refresh).
-    Leads not loaded yet are not filtered out here: their rows go no further
-    than int_lead_score_components, which keeps the leads that exist on each
-    date. (An earlier view joined every row to the leads, and at 100M events
+    Leads not loaded yet are not filtered out here: int_lead_score_components
+    and the last activity in int_lead_scores_by_date keep the leads that
+    exist on each date. (An earlier view joined every row to the leads, and at 100M events
     that join inside the scorer's aggregation ran out of DuckDB's 3GB; a
     union of two tables reads like one table.) -#}
 {{ config(materialized='view') }}

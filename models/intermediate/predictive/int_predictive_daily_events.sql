@@ -5,8 +5,9 @@
     appends the partial counts of the events loaded since its last run, and
     readers sum them (or take the latest day, or the types), so a refresh
     reads the new batch, not every event. Every accepted event counts, its
-    lead loaded or not yet: the readers join the leads they observe, and a
-    lead that arrives after its events finds them here. -#}
+    lead loaded or not yet: the readers keep loaded leads' rows (they join
+    the leads they observe, and list the types of loaded leads' events), and
+    a lead that arrives after its events finds them here. -#}
 {{ config(
     materialized=event_state_materialization(),
     incremental_strategy='append',
