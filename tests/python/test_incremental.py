@@ -187,6 +187,18 @@ def test_the_predictive_event_state_appends_each_batch_and_rebuilds_a_table_from
     summed = "select lead_id, event_type, occurred_on, sum({n}) from {t} group by all order by all"
     assert runner.query(summed.format(n="events", t=state)) == runner.query(
         summed.format(n="1", t="intermediate.int_events_deduplicated"))
+    # A type seen only on a pending lead's event is kept in the state but is no feature, and no refit.
+    settings = "select settings_fingerprint from intermediate.int_predictive_training_settings"
+    before = runner.scalar(settings)
+    pending = write_csv(tmp_path / "pending.csv", ["event_id", "lead_id", "event_type", "occurred_at"],
+                        [["PENDING_E1", "L_PENDING", "podcast_listen", "2026-10-30 08:00:00"]])
+    runner.run("load", "--events", str(pending), "--mode", "append", "--loaded-at", "2026-11-01 04:00:00")
+    runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
+    assert runner.query(f"select event_type, events from {state} where lead_id = 'L_PENDING'") == [
+        ("podcast_listen", 1)]
+    assert runner.scalar(settings) == before
+    assert runner.scalar("select count(*) from intermediate.int_predictive_feature_values "
+                         "where feature_name like 'podcast_listen%'") == 0
 
 
 def test_an_append_stamped_before_the_last_load_is_refused(batches, tmp_path):
