@@ -283,12 +283,9 @@ daily_events as (
 
 ),
 
--- Types of loaded leads' events only: the state also holds events whose lead
--- has not arrived (rejected as unknown_lead until it does).
 event_types as (
 
-    select distinct event_type from daily_events
-    where lead_id in (select leads.lead_id from leads)
+    {{ predictive_event_types_query() }}
 
 ),
 
@@ -403,4 +400,14 @@ select * from final
     the append that follows rebuilds it whole. -#}
 {% macro predictive_training_reset() -%}
     {{ kept_state_reset('int_predictive_training_inputs', 'inputs_fingerprint', stamp_column='training_inputs') }}
+{%- endmacro %}
+
+
+{#- The event types that become engagement features: those of loaded leads'
+    events (the daily events also hold events whose lead has not arrived,
+    rejected as unknown_lead until it does). One query for the feature values
+    and for the training settings' fingerprint, so the two cannot disagree. -#}
+{% macro predictive_event_types_query() -%}
+    select distinct event_type from {{ ref('int_predictive_daily_events') }}
+    where lead_id in (select lead_id from {{ ref('int_leads_enriched') }})
 {%- endmacro %}

@@ -19,9 +19,7 @@
     {%- for col in adapter.get_columns_in_relation(ref('int_leads_enriched')) -%}
         {%- do compile_time_parts.append('column:' ~ col.name | lower) -%}
     {%- endfor -%}
-    {#- Loaded leads' event types, as the feature values list them. -#}
-    {%- for row in run_query("select distinct event_type from " ~ ref('int_predictive_daily_events')
-            ~ " where lead_id in (select lead_id from " ~ ref('int_leads_enriched') ~ ")").rows -%}
+    {%- for row in run_query(predictive_event_types_query()).rows -%}
         {%- do compile_time_parts.append('event_type:' ~ row[0]) -%}
     {%- endfor -%}
 {%- endif -%}
