@@ -408,6 +408,9 @@ select * from final
     rejected as unknown_lead until it does). One query for the feature values
     and for the training settings' fingerprint, so the two cannot disagree. -#}
 {% macro predictive_event_types_query() -%}
-    select distinct event_type from {{ ref('int_predictive_daily_events') }}
-    where lead_id in (select lead_id from {{ ref('int_leads_enriched') }})
+    select distinct daily_events.event_type
+    from {{ ref('int_predictive_daily_events') }} as daily_events
+    where daily_events.lead_id in (
+        select loaded_leads.lead_id from {{ ref('int_leads_enriched') }} as loaded_leads
+    )
 {%- endmacro %}
