@@ -18,7 +18,7 @@
         {{ exceptions.raise_compiler_error(
             "Engagement state is stale: what the rules in seeds/engagement_rules.csv match (event_type, "
             ~ "url_contains, email_type, min_duration_seconds) changed since " ~ this ~ " was built; "
-            ~ "rebuild it with --full-refresh (the runner's build does this by itself)") }}
+            ~ "rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
     {%- endif -%}
 {%- endif %}
 

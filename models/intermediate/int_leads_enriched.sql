@@ -38,7 +38,7 @@
         {{ exceptions.raise_compiler_error(
             "Lead state is stale: " ~ this ~ " has column(s) " ~ extra | join(', ')
             ~ " that this build would not write (a raw leads column removed, or an upgrade); "
-            ~ "rebuild it with --full-refresh (the runner's build does this by itself)") }}
+            ~ "rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
     {%- endif -%}
 {%- endif %}
 

@@ -48,17 +48,6 @@ def cmd_build(args) -> int:
     dbt_build.check_raw_is_loaded(args.target)
     problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=args.full_refresh,
                                date_order=args.date_order, unit_tests=args.unit_tests)
-    stale = [line for line in problems if "state is stale" in line]
-    if not args.full_refresh and stale:
-        if any("Engagement state is stale" in line for line in stale):
-            what = "the engagement rules now match differently than when the incremental state was built"
-        elif any("Lead state is stale" in line for line in stale):
-            what = "the kept lead state has columns the raw leads no longer have"
-        else:
-            what = "a kept table was built by an earlier version of this project"
-        print(f"\n{what}:\nrebuilding it from all the data (--full-refresh)\n")
-        problems = dbt_build.build(args.target, as_of=args.as_of, full_refresh=True, date_order=args.date_order,
-                                   unit_tests=args.unit_tests)
     if problems:
         print(f"\nbuild failed: {len(problems)} problem(s)")
         for line in problems:

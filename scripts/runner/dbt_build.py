@@ -244,10 +244,34 @@ def check_seed_files(project_dir) -> None:
                             "(restore it with `git checkout seeds/" + path.name + "`)")
 
 
+def stale_state_reason(problems: list[str]) -> str | None:
+    """Why a kept incremental table cannot be added to (a model raised "... state is stale: ..."), or None.
+
+    Such a table was built under other rules, raw columns or project version;
+    rebuilding it from all the data (--full-refresh) is the fix, and the
+    history, which is never full-refreshed, keeps what it recorded.
+    """
+    stale = [line for line in problems if "state is stale" in line]
+    if not stale:
+        return None
+    if any("Engagement state is stale" in line for line in stale):
+        return "the engagement rules now match differently than when the incremental state was built"
+    if any("Lead state is stale" in line for line in stale):
+        return "the kept lead state has columns the raw leads no longer have"
+    return "a kept table was built by an earlier version of this project"
+
+
+def announce_full_refresh(reason: str) -> None:
+    print(f"\n{reason}:\nrebuilding it from all the data (--full-refresh)\n")
+
+
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
           select: str | None = None, project_dir=None, date_order: str | None = None,
           unit_tests: bool = False, whole_table_tests: bool = False) -> list[str]:
     """dbt build (seeds, models, data tests; unit tests when asked); return failure lines (empty on success).
+
+    A kept incremental table that reports itself stale is rebuilt: the build
+    runs again with --full-refresh, saying why.
 
     whole_table_tests: the tests that check only an append-only table's last
     build (the history's keys) check every row instead (var test_whole_tables).
@@ -255,6 +279,17 @@ def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool =
     Unit tests check the SQL's logic on fixed fixtures, not the data: they belong
     in development and CI (`make test` runs them), not in every production build.
     """
+    problems = _build_once(target, as_of, full_refresh, select, project_dir, date_order, unit_tests,
+                           whole_table_tests)
+    reason = None if full_refresh else stale_state_reason(problems)
+    if reason:
+        announce_full_refresh(reason)
+        problems = _build_once(target, as_of, True, select, project_dir, date_order, unit_tests, whole_table_tests)
+    return problems
+
+
+def _build_once(target, as_of, full_refresh, select, project_dir, date_order, unit_tests,
+                whole_table_tests) -> list[str]:
     check_seed_files(Path(project_dir or PROJECT_DIR))
     dbt_vars = {}
     if as_of:

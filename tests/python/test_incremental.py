@@ -201,6 +201,30 @@ def test_the_predictive_event_state_appends_each_batch_and_rebuilds_a_table_from
                          "where feature_name like 'podcast_listen%'") == 0
 
 
+@pytest.mark.slow
+def test_a_backfill_rebuilds_a_kept_table_from_an_earlier_version_and_keeps_the_history(batches, tmp_path):
+    """Backfill (and backtest, through the same build) rebuilds stale kept state as build does, not stop."""
+    runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
+    data, files = batches["data"], batches["files"]
+    runner.run("load", "--leads", str(data / "leads.csv"), "--events", str(files[0]), "--loaded-at", STAMPS[0])
+    runner.run("build", "--as-of", "2026-10-15", "--skip-validation")
+    recorded = runner.scalar("select count(*) from marts.lead_score_history")
+    with duckdb.connect(str(runner.database)) as con:
+        con.execute("create or replace table intermediate.int_predictive_daily_events as "
+                    "select lead_id, event_type, occurred_on, events from intermediate.int_predictive_daily_events")
+    runner.run("load", "--events", str(files[1]), "--mode", "append", "--loaded-at", STAMPS[1])
+    completed = runner.run("backfill", "--from", "2026-10-22", "--to", "2026-10-31", "--every", "9d")
+    assert "a kept table was built by an earlier version of this project" in completed.stdout
+    assert "rebuilding it from all the data (--full-refresh)" in completed.stdout
+    # Rebuilt with its watermark, from both batches; the history kept the first build's rows and added the dates.
+    assert runner.scalar("select cast(max(batch_loaded_at) as varchar) from "
+                         "intermediate.int_predictive_daily_events") == STAMPS[1]
+    assert runner.query("select cast(as_of as varchar), count(*) > 0 from marts.lead_score_history "
+                        "group by as_of order by as_of") == [
+        ("2026-10-15", True), ("2026-10-22", True), ("2026-10-31", True)]
+    assert runner.scalar("select count(*) from marts.lead_score_history where as_of = '2026-10-15'") == recorded
+
+
 def test_an_append_stamped_before_the_last_load_is_refused(batches, tmp_path):
     runner = Runner(PROJECT_DIR, tmp_path / "w.duckdb", tmp_path / "r")
     data = batches["data"]

@@ -15,14 +15,14 @@
 ) }}
 
 {#- A table from before this model kept its rows has no watermark column:
-    rebuilding it is the only way on, and the runner's build does that when
-    it reads "state is stale". -#}
+    rebuilding it is the only way on, and the runner's build, backfill and
+    backtest do that when they read "state is stale". -#}
 {%- if execute and is_incremental() -%}
     {%- set kept_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if 'batch_loaded_at' not in kept_columns -%}
         {{ exceptions.raise_compiler_error(
             "Predictive event state is stale: " ~ this ~ " was built by an earlier version of this project "
-            ~ "(it has no batch_loaded_at column); rebuild it with --full-refresh (the runner's build does this by itself)") }}
+            ~ "(it has no batch_loaded_at column); rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
     {%- endif -%}
 {%- endif %}
 
