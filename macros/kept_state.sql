@@ -70,3 +70,13 @@
         truncate table {{ this }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Stop a build on a kept incremental table that cannot be added to. The
+    runner (scripts/runner/dbt_build.py, stale_state_reason) matches
+    "<state> state is stale" and rebuilds with --full-refresh. -#}
+{% macro raise_stale_state(state, why) -%}
+    {{ exceptions.raise_compiler_error(
+        state ~ " state is stale: " ~ why ~ "; rebuild it with --full-refresh "
+        ~ "(the runner's build, backfill and backtest do this by themselves)") }}
+{%- endmacro %}

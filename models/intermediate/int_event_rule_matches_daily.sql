@@ -15,10 +15,9 @@
 {%- if execute and is_incremental() -%}
     {%- set stored = run_query("select max(rules_fingerprint) from " ~ this).rows[0][0] -%}
     {%- if stored is not none and stored != fingerprint -%}
-        {{ exceptions.raise_compiler_error(
-            "Engagement state is stale: what the rules in seeds/engagement_rules.csv match (event_type, "
-            ~ "url_contains, email_type, min_duration_seconds) changed since " ~ this ~ " was built; "
-            ~ "rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
+        {{ raise_stale_state('Engagement',
+            "what the rules in seeds/engagement_rules.csv match (event_type, url_contains, email_type, "
+            ~ "min_duration_seconds) changed since " ~ this ~ " was built") }}
     {%- endif -%}
 {%- endif %}
 

@@ -35,10 +35,9 @@
         {%- do extra.append(col.name | lower) -%}
     {%- endfor -%}
     {%- if extra -%}
-        {{ exceptions.raise_compiler_error(
-            "Lead state is stale: " ~ this ~ " has column(s) " ~ extra | join(', ')
-            ~ " that this build would not write (a raw leads column removed, or an upgrade); "
-            ~ "rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
+        {{ raise_stale_state('Lead',
+            this ~ " has column(s) " ~ extra | join(', ')
+            ~ " that this build would not write (a raw leads column removed, or an upgrade)") }}
     {%- endif -%}
 {%- endif %}
 

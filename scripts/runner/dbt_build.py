@@ -261,8 +261,19 @@ def stale_state_reason(problems: list[str]) -> str | None:
     return "a kept table was built by an earlier version of this project"
 
 
-def announce_full_refresh(reason: str) -> None:
-    print(f"\n{reason}:\nrebuilding it from all the data (--full-refresh)\n")
+def run_dbt_rebuilding_stale_state(command: str, target: str, dbt_vars: dict | None, extra_args: list[str],
+                                   **options):
+    """run_dbt; when a kept incremental table reports itself stale, say why and run again with --full-refresh.
+
+    build, backfill and backtest all go through here, so none of them stops on
+    state a full refresh would mend (the history, never full-refreshed, stays).
+    """
+    success, results = run_dbt(command, target, dbt_vars, extra_args, **options)
+    reason = None if success or "--full-refresh" in extra_args else stale_state_reason(failures(results))
+    if reason:
+        print(f"\n{reason}:\nrebuilding it from all the data (--full-refresh)\n")
+        success, results = run_dbt(command, target, dbt_vars, [*extra_args, "--full-refresh"], **options)
+    return success, results
 
 
 def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool = False,
@@ -279,17 +290,6 @@ def build(target: str = "duckdb", as_of: str | None = None, full_refresh: bool =
     Unit tests check the SQL's logic on fixed fixtures, not the data: they belong
     in development and CI (`make test` runs them), not in every production build.
     """
-    problems = _build_once(target, as_of, full_refresh, select, project_dir, date_order, unit_tests,
-                           whole_table_tests)
-    reason = None if full_refresh else stale_state_reason(problems)
-    if reason:
-        announce_full_refresh(reason)
-        problems = _build_once(target, as_of, True, select, project_dir, date_order, unit_tests, whole_table_tests)
-    return problems
-
-
-def _build_once(target, as_of, full_refresh, select, project_dir, date_order, unit_tests,
-                whole_table_tests) -> list[str]:
     check_seed_files(Path(project_dir or PROJECT_DIR))
     dbt_vars = {}
     if as_of:
@@ -301,8 +301,8 @@ def _build_once(target, as_of, full_refresh, select, project_dir, date_order, un
     extra = ["--full-refresh"] if full_refresh else []
     if select:
         extra += ["--select", select]
-    success, results = run_dbt("build", target, dbt_vars, extra, project_dir=project_dir,
-                               excluded_kinds=() if unit_tests else ("unit_test",))
+    success, results = run_dbt_rebuilding_stale_state("build", target, dbt_vars, extra, project_dir=project_dir,
+                                                      excluded_kinds=() if unit_tests else ("unit_test",))
     problems = failures(results)
     if not success and not problems:
         problems = [f"dbt build did not succeed (see {'the log above' if verbose() else log_file(project_dir)})"]

@@ -122,15 +122,9 @@ def backfill(target: str, first: date | None, last: date | None, every_days: int
         # scoring_runs logs each run, with the dates it scored.
         select = (["+lead_score_history", "+scoring_runs"] if number == 1 else
                   ["int_scoring_dates+,+lead_score_history", "int_scoring_dates+,+scoring_runs"])
-        label = f"backfill {number}/{len(chunks)} ({chunk[0]}..{chunk[-1]})"
-        success, results = dbt_build.run_dbt("run", target, dbt_vars, ["--select", *select], label=label,
-                                             phases=False)
-        reason = None if success else dbt_build.stale_state_reason(dbt_build.failures(results))
-        if reason:
-            # As build does: the kept state is rebuilt; the history (never full-refreshed) keeps its rows.
-            dbt_build.announce_full_refresh(reason)
-            success, results = dbt_build.run_dbt("run", target, dbt_vars, ["--select", *select, "--full-refresh"],
-                                                 label=label, phases=False)
+        success, results = dbt_build.run_dbt_rebuilding_stale_state(
+            "run", target, dbt_vars, ["--select", *select],
+            label=f"backfill {number}/{len(chunks)} ({chunk[0]}..{chunk[-1]})", phases=False)
         if not success:
             return _report_failure(dbt_build.failures(results))
     # The marts end as a normal build as of the last date leaves them: tested and complete. The runs above

@@ -149,6 +149,7 @@ def test_a_rule_matching_change_rebuilds_the_state(batches, tmp_path):
     rules.write_text(rules.read_text().replace("page_view,/pricing,,,,per_event", "page_view,/features,,,,per_event"))
     completed = runner.run("build", "--as-of", "2026-10-31", "--skip-validation")
     assert "rebuilding it from all the data (--full-refresh)" in completed.stdout
+    assert "the engagement rules now match differently than when the incremental state was built" in completed.stdout
     assert runner.scalar("select count(*) from marts.lead_score_components where rule_id = 'eng_pricing_page' "
                          "and evidence_value is null and event_count > 0") > 0
     incremental = snapshot(runner)

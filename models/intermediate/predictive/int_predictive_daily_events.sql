@@ -20,9 +20,8 @@
 {%- if execute and is_incremental() -%}
     {%- set kept_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if 'batch_loaded_at' not in kept_columns -%}
-        {{ exceptions.raise_compiler_error(
-            "Predictive event state is stale: " ~ this ~ " was built by an earlier version of this project "
-            ~ "(it has no batch_loaded_at column); rebuild it with --full-refresh (the runner's build, backfill and backtest do this by themselves)") }}
+        {{ raise_stale_state('Predictive event',
+            this ~ " was built by an earlier version of this project (it has no batch_loaded_at column)") }}
     {%- endif -%}
 {%- endif %}
 
