@@ -414,3 +414,214 @@ select * from final
         select loaded_leads.lead_id from {{ ref('int_leads_enriched') }} as loaded_leads
     )
 {%- endmacro %}
+
+{#- Steps first_step..last_step of the predictive fit's gradient descent, as CTEs
+    (each followed by a comma) reading `training` and step_<first_step - 1>:
+    residuals_<k> holds every training row with the look-ahead point and its
+    residual, step_<k> the one-row weights after step k. -#}
+{% macro predictive_fit_steps(first_step, last_step, slots) -%}
+    {%- set columns = [0] + slots -%}
+    {#- Column j of the matrix and its weight; column 0 is the intercept's constant 1. -#}
+    {%- set xs = ['1.0'] -%}
+    {%- set ws = ['b'] -%}
+    {%- for slot in slots -%}
+        {%- do xs.append('x_' ~ slot) -%}
+        {%- do ws.append('w_' ~ slot) -%}
+    {%- endfor -%}
+    {#- A weight's Nesterov look-ahead, w + momentum x (w - previous w), and the linear predictor there. -#}
+    {%- set look_ahead = [] -%}
+    {%- set look_ahead_terms = [] -%}
+    {%- for j in columns -%}
+        {%- set weight = 'previous_step.' ~ ws[j] -%}
+        {%- do look_ahead.append('(' ~ weight ~ ' + MOMENTUM * (' ~ weight ~ ' - previous_step.previous_' ~ ws[j] ~ '))') -%}
+        {%- do look_ahead_terms.append(look_ahead[j] ~ ('' if j == 0 else ' * training.' ~ xs[j])) -%}
+    {%- endfor -%}
+    {%- set look_ahead_linear = look_ahead_terms | join(' + ') -%}
+    {%- for step in range(first_step, last_step + 1) %}
+        {%- set momentum = (step - 1) / (step + 2) %}
+
+    residuals_{{ step }} as (
+
+        -- The look-ahead point and the residual at it, in one projection (a shallower plan for Spark).
+        select
+            training.*,
+            {%- for j in columns %}
+                previous_step.{{ ws[j] }} as current_{{ ws[j] }},
+                {{ look_ahead[j] | replace('MOMENTUM', momentum | string) }} as look_{{ ws[j] }},
+            {%- endfor %}
+            {{ sigmoid(look_ahead_linear | replace('MOMENTUM', momentum | string)) }} - training.y as residual,
+            previous_step.step_size
+        from training
+        cross join step_{{ step - 1 }} as previous_step
+
+    ),
+
+    step_{{ step }} as {{ materialized_cte() }} (
+
+        select
+            {%- for j in columns %}
+                max(look_{{ ws[j] }}) - max(step_size) * avg(residual * {{ xs[j] }}) as {{ ws[j] }},
+            {%- endfor %}
+            {%- for j in columns %}
+                max(current_{{ ws[j] }}) as previous_{{ ws[j] }},
+            {%- endfor %}
+            max(step_size) as step_size
+        from residuals_{{ step }}
+
+    ),
+    {%- endfor %}
+{%- endmacro %}
+
+{#- How many gradient steps the fit plans at once before it writes a checkpoint
+    table (int_predictive_fits); 0: the whole chain in one statement. -#}
+{% macro predictive_fit_checkpoint_every() %}{{ return(adapter.dispatch('predictive_fit_checkpoint_every', 'leadscore')()) }}{% endmacro %}
+{% macro default__predictive_fit_checkpoint_every() %}{{ return(0) }}{% endmacro %}
+{#- Spark's planning time grows faster than the chain: 80 steps in one plan took
+    232 s in local mode. -#}
+{% macro spark__predictive_fit_checkpoint_every() %}{{ return(10) }}{% endmacro %}
+
+{#- The checkpoint table after step `step`, beside int_predictive_fits. -#}
+{% macro predictive_fit_checkpoint(step) -%}
+    {{ return(api.Relation.create(database=this.database, schema=this.schema,
+                                  identifier=this.identifier ~ '__step_' ~ step, type='table')) }}
+{%- endmacro %}
+
+{#- int_predictive_fits' post-hook: drop the last checkpoint its fit wrote (the
+    fit drops the earlier ones as it goes); nothing on engines without checkpoints. -#}
+{% macro drop_predictive_fit_checkpoint() -%}
+    {%- set every = predictive_fit_checkpoint_every() | int -%}
+    {%- set iterations = var('predictive_iterations') | int -%}
+    {%- if every > 0 and iterations > every -%}
+        drop table if exists {{ predictive_fit_checkpoint(((iterations - 1) // every) * every) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The predictive fit's CTEs up to its first step (matrix, training, counts,
+    curvature, curvature_rows, step_0), no trailing comma: the fit's statement
+    and each of its checkpoint statements start with them. -#}
+{% macro predictive_fit_start_ctes(matrix_relation, slots) -%}
+    {%- set columns = [0] + slots -%}
+    {%- set xs = ['1.0'] -%}
+    {%- for slot in slots -%}
+        {%- do xs.append('x_' ~ slot) -%}
+    {%- endfor %}
+    matrix as (
+
+        select * from {{ matrix_relation }}
+
+    ),
+
+    training as (
+
+        select
+            {%- for slot in slots %}
+                x_{{ slot }},
+            {%- endfor %}
+            converted_in_window as y
+        from matrix
+        where observation_role = 'train'
+
+    ),
+
+    counts as (
+
+        select
+            cast(coalesce(sum(case when observation_role = 'train' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+                as training_leads,
+            cast(
+                coalesce(sum(case when observation_role = 'train' then converted_in_window else 0 end), 0)
+                as {{ dbt.type_bigint() }}
+            ) as converted_leads,
+            cast(coalesce(sum(case when observation_role = 'holdout' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+                as holdout_leads,
+            cast(
+                coalesce(sum(case when observation_role = 'holdout' then converted_in_window else 0 end), 0)
+                as {{ dbt.type_bigint() }}
+            ) as holdout_converted_leads,
+            max(trained_as_of) as trained_as_of,
+            min(observed_on) as first_observed_on,
+            max(observed_on) as last_observed_on
+        from matrix
+
+    ),
+
+    curvature as (
+
+    -- Means of x_j * x_k: the loss's curvature is at most 1/4 of their largest absolute row sum.
+        select
+            {%- for j in columns %}
+                {%- for k in columns if k >= j %}
+                    avg({{ xs[j] }} * {{ xs[k] }}) as m_{{ j }}_{{ k }},
+                {%- endfor %}
+            {%- endfor %}
+            count(*) as training_rows
+        from training
+
+    ),
+
+    curvature_rows as (
+
+        select
+            {%- for j in columns %}
+                {%- for k in columns %}
+                    abs(m_{{ [j, k] | min }}_{{ [j, k] | max }})
+                    +
+                {%- endfor %}
+                0.0 as row_sum_{{ j }},
+            {%- endfor %}
+            training_rows
+        from curvature
+
+    ),
+
+    step_0 as {{ materialized_cte() }} (
+
+        select
+            ln((cast(counts.converted_leads as {{ type_double() }}) + 0.5) / (counts.training_leads - counts.converted_leads + 0.5)) as b,
+            {%- for slot in slots %}
+                0.0 as w_{{ slot }},
+            {%- endfor %}
+            ln((cast(counts.converted_leads as {{ type_double() }}) + 0.5) / (counts.training_leads - counts.converted_leads + 0.5))
+                as previous_b,
+            {%- for slot in slots %}
+                0.0 as previous_w_{{ slot }},
+            {%- endfor %}
+            1.0 / (0.25 * greatest(
+                {%- for j in columns %}
+                    curvature_rows.row_sum_{{ j }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            )) as step_size
+        from counts
+        cross join curvature_rows
+
+    )
+{%- endmacro %}
+
+{#- Where the fit's chain of steps starts: {'start': 0, 'checkpoint': none}, or,
+    on an engine that checkpoints (predictive_fit_checkpoint_every() > 0), in a
+    run or build, the last checkpoint table written here and its step. Each
+    piece of the chain (steps k+1..k+every) is one statement that starts from
+    the previous checkpoint and is written to the next; the previous one is
+    dropped as soon as the next exists. -#}
+{% macro predictive_fit_checkpoints(matrix_relation, iterations, slots) -%}
+    {%- set every = predictive_fit_checkpoint_every() | int -%}
+    {%- set chain = {'start': 0, 'checkpoint': none} -%}
+    {#- Not in a unit test: its inputs are fixtures inside the one statement. -#}
+    {%- if every > 0 and execute and flags.WHICH in ('run', 'build') and model.resource_type != 'unit_test' -%}
+        {%- for stop in range(every, iterations, every) -%}
+            {%- set checkpoint = predictive_fit_checkpoint(stop) -%}
+            {%- set resume = '' if chain['checkpoint'] is none else
+                'step_' ~ chain['start'] ~ ' as (select * from ' ~ chain['checkpoint'] ~ '),' -%}
+            {%- set piece = 'with ' ~ predictive_fit_start_ctes(matrix_relation, slots) ~ ',' ~ resume
+                ~ predictive_fit_steps(chain['start'] + 1, stop, slots)
+                ~ ' final as (select * from step_' ~ stop ~ ') select * from final' -%}
+            {%- do run_query('drop table if exists ' ~ checkpoint) -%}
+            {%- do run_query(create_table_as_select(checkpoint, piece)) -%}
+            {%- if chain['checkpoint'] is not none -%}
+                {%- do run_query('drop table if exists ' ~ chain['checkpoint']) -%}
+            {%- endif -%}
+            {%- do chain.update({'start': stop, 'checkpoint': checkpoint}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(chain) }}
+{%- endmacro %}

@@ -117,11 +117,23 @@ SCORING_DATE_ENV_VARS = {"as_of": "LEADSCORE_AS_OF", "as_of_from": "LEADSCORE_AS
                          "as_of_every_days": "LEADSCORE_AS_OF_EVERY_DAYS"}
 
 
+def kinds_to_exclude(excluded_kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The runner's excluded resource types plus the user's DBT_EXCLUDE_RESOURCE_TYPES.
+
+    dbt reads that variable only when no --exclude-resource-type is given, and the
+    runner gives one (unit tests stay out of builds), so the runner merges them:
+    DBT_EXCLUDE_RESOURCE_TYPES=test builds without data tests, as with plain dbt.
+    """
+    from_environment = os.environ.get("DBT_EXCLUDE_RESOURCE_TYPES", "").replace(",", " ").split()
+    return tuple(dict.fromkeys([*excluded_kinds, *from_environment]))
+
+
 def run_dbt(command: str, target: str = "duckdb", dbt_vars: dict | None = None,
             extra_args: list[str] | None = None, project_dir=None, label: str | None = None, phases: bool = True,
             excluded_kinds: tuple[str, ...] = ()):
     """Invoke one dbt command, leaving out the resource types in excluded_kinds; return (success, results)."""
     dbt_environment(target)
+    excluded_kinds = kinds_to_exclude(excluded_kinds)
     args = [
         *command.split(),  # "build", or a subcommand such as "docs generate"
         "--project-dir", str(project_dir or PROJECT_DIR),

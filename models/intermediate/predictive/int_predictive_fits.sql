@@ -15,29 +15,13 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
+    post_hook="{{ drop_predictive_fit_checkpoint() }}",
 ) }}
 {%- set slots = predictive_feature_slots() -%}
 {#- int(2): sqlfluff's stand-in var() is a word; two steps show it the chain's shape. -#}
 {%- set iterations = var('predictive_iterations') | int(2) -%}
 {%- set min_converted = var('predictive_min_converted') | int -%}
 {%- set min_not_converted = var('predictive_min_not_converted') | int -%}
-{%- set columns = [0] + slots -%}
-{#- Column j of the matrix and its weight; column 0 is the intercept's constant 1. -#}
-{%- set xs = ['1.0'] -%}
-{%- set ws = ['b'] -%}
-{%- for slot in slots -%}
-    {%- do xs.append('x_' ~ slot) -%}
-    {%- do ws.append('w_' ~ slot) -%}
-{%- endfor -%}
-{#- A weight's Nesterov look-ahead, w + momentum x (w - previous w), and the linear predictor there. -#}
-{%- set look_ahead = [] -%}
-{%- set look_ahead_terms = [] -%}
-{%- for j in columns -%}
-    {%- set weight = 'previous_step.' ~ ws[j] -%}
-    {%- do look_ahead.append('(' ~ weight ~ ' + MOMENTUM * (' ~ weight ~ ' - previous_step.previous_' ~ ws[j] ~ '))') -%}
-    {%- do look_ahead_terms.append(look_ahead[j] ~ ('' if j == 0 else ' * training.' ~ xs[j])) -%}
-{%- endfor -%}
-{%- set look_ahead_linear = look_ahead_terms | join(' + ') -%}
 {#- What the fit depends on: the matrix (labels, and every slot's WoE sums) and the settings. -#}
 {%- set fingerprint_parts = [
     "cast(count(*) as " ~ type_text() ~ ")",
@@ -65,27 +49,19 @@
     {%- endif -%}
 {%- endif -%}
 
+{#- Spark plans the whole chain of steps at once, and its planning time grows
+    faster than the chain (232 s for 80 steps in local mode). There the chain
+    is cut every predictive_fit_checkpoint_every() steps: each piece is written
+    to a table (a checkpoint) that the next piece starts from, so no plan is
+    deeper than one piece. Same arithmetic, in doubles, on every engine. -#}
+{%- set chain = predictive_fit_checkpoints(ref('int_predictive_training_matrix'), iterations, slots)
+    if refit.needed else {'start': 0, 'checkpoint': none} -%}
+
 {%- if refit.needed %}
 
     with
 
-    matrix as (
-
-        select * from {{ ref('int_predictive_training_matrix') }}
-
-    ),
-
-    training as (
-
-        select
-            {%- for slot in slots %}
-                x_{{ slot }},
-            {%- endfor %}
-            converted_in_window as y
-        from matrix
-        where observation_role = 'train'
-
-    ),
+    {{ predictive_fit_start_ctes(ref('int_predictive_training_matrix'), slots) }},
 
     selected_features as (
 
@@ -95,111 +71,12 @@
 
     ),
 
-    counts as (
+    {%- if chain['checkpoint'] is not none %}
 
-        select
-            cast(coalesce(sum(case when observation_role = 'train' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
-                as training_leads,
-            cast(
-                coalesce(sum(case when observation_role = 'train' then converted_in_window else 0 end), 0)
-                as {{ dbt.type_bigint() }}
-            ) as converted_leads,
-            cast(coalesce(sum(case when observation_role = 'holdout' then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
-                as holdout_leads,
-            cast(
-                coalesce(sum(case when observation_role = 'holdout' then converted_in_window else 0 end), 0)
-                as {{ dbt.type_bigint() }}
-            ) as holdout_converted_leads,
-            max(trained_as_of) as trained_as_of,
-            min(observed_on) as first_observed_on,
-            max(observed_on) as last_observed_on
-        from matrix
+        step_{{ chain['start'] }} as (select * from {{ chain['checkpoint'] }}),
+    {%- endif %}
 
-    ),
-
-    curvature as (
-
-    -- Means of x_j * x_k: the loss's curvature is at most 1/4 of their largest absolute row sum.
-        select
-            {%- for j in columns %}
-                {%- for k in columns if k >= j %}
-                    avg({{ xs[j] }} * {{ xs[k] }}) as m_{{ j }}_{{ k }},
-                {%- endfor %}
-            {%- endfor %}
-            count(*) as training_rows
-        from training
-
-    ),
-
-    curvature_rows as (
-
-        select
-            {%- for j in columns %}
-                {%- for k in columns %}
-                    abs(m_{{ [j, k] | min }}_{{ [j, k] | max }})
-                    +
-                {%- endfor %}
-                0.0 as row_sum_{{ j }},
-            {%- endfor %}
-            training_rows
-        from curvature
-
-    ),
-
-    step_0 as {{ materialized_cte() }} (
-
-        select
-            ln((cast(counts.converted_leads as {{ type_double() }}) + 0.5) / (counts.training_leads - counts.converted_leads + 0.5)) as b,
-            {%- for slot in slots %}
-                0.0 as w_{{ slot }},
-            {%- endfor %}
-            ln((cast(counts.converted_leads as {{ type_double() }}) + 0.5) / (counts.training_leads - counts.converted_leads + 0.5))
-                as previous_b,
-            {%- for slot in slots %}
-                0.0 as previous_w_{{ slot }},
-            {%- endfor %}
-            1.0 / (0.25 * greatest(
-                {%- for j in columns %}
-                    curvature_rows.row_sum_{{ j }}{{ ',' if not loop.last }}
-                {%- endfor %}
-            )) as step_size
-        from counts
-        cross join curvature_rows
-
-    ),
-    {%- for step in range(1, iterations + 1) %}
-        {%- set momentum = (step - 1) / (step + 2) %}
-
-        residuals_{{ step }} as (
-
-        -- The look-ahead point and the residual at it, in one projection (a shallower plan for Spark).
-            select
-                training.*,
-                {%- for j in columns %}
-                    previous_step.{{ ws[j] }} as current_{{ ws[j] }},
-                    {{ look_ahead[j] | replace('MOMENTUM', momentum | string) }} as look_{{ ws[j] }},
-                {%- endfor %}
-                {{ sigmoid(look_ahead_linear | replace('MOMENTUM', momentum | string)) }} - training.y as residual,
-                previous_step.step_size
-            from training
-            cross join step_{{ step - 1 }} as previous_step
-
-        ),
-
-        step_{{ step }} as {{ materialized_cte() }} (
-
-            select
-                {%- for j in columns %}
-                    max(look_{{ ws[j] }}) - max(step_size) * avg(residual * {{ xs[j] }}) as {{ ws[j] }},
-                {%- endfor %}
-                {%- for j in columns %}
-                    max(current_{{ ws[j] }}) as previous_{{ ws[j] }},
-                {%- endfor %}
-                max(step_size) as step_size
-            from residuals_{{ step }}
-
-        ),
-    {%- endfor %}
+    {{ predictive_fit_steps(chain['start'] + 1, iterations, slots) }}
 
     fitted as (
 
