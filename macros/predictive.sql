@@ -419,15 +419,20 @@ select * from final
     (each followed by a comma) reading `training` and step_<first_step - 1>:
     residuals_<k> holds every training row with the look-ahead point and its
     residual, step_<k> the one-row weights after step k. -#}
+{#- Column j of the fit's matrix (or its weight): column 0 is the intercept's
+    (constant 1.0 / weight b), column j the slot's (x_j / w_j). -#}
+{% macro predictive_fit_terms(slots, intercept, prefix) -%}
+    {%- set terms = [intercept] -%}
+    {%- for slot in slots -%}
+        {%- do terms.append(prefix ~ slot) -%}
+    {%- endfor -%}
+    {{ return(terms) }}
+{%- endmacro %}
+
 {% macro predictive_fit_steps(first_step, last_step, slots) -%}
     {%- set columns = [0] + slots -%}
-    {#- Column j of the matrix and its weight; column 0 is the intercept's constant 1. -#}
-    {%- set xs = ['1.0'] -%}
-    {%- set ws = ['b'] -%}
-    {%- for slot in slots -%}
-        {%- do xs.append('x_' ~ slot) -%}
-        {%- do ws.append('w_' ~ slot) -%}
-    {%- endfor -%}
+    {%- set xs = predictive_fit_terms(slots, '1.0', 'x_') -%}
+    {%- set ws = predictive_fit_terms(slots, 'b', 'w_') -%}
     {#- A weight's Nesterov look-ahead, w + momentum x (w - previous w), and the linear predictor there. -#}
     {%- set look_ahead = [] -%}
     {%- set look_ahead_terms = [] -%}
@@ -480,6 +485,13 @@ select * from final
     232 s in local mode. -#}
 {% macro spark__predictive_fit_checkpoint_every() %}{{ return(10) }}{% endmacro %}
 
+{#- The steps after which the fit writes a checkpoint: every, 2 x every, ...
+    below iterations (the last piece is the model's own statement). -#}
+{% macro predictive_fit_checkpoint_steps(iterations) -%}
+    {%- set every = predictive_fit_checkpoint_every() | int -%}
+    {{ return(range(every, iterations, every) | list if every > 0 else []) }}
+{%- endmacro %}
+
 {#- The checkpoint table after step `step`, beside int_predictive_fits. -#}
 {% macro predictive_fit_checkpoint(step) -%}
     {{ return(api.Relation.create(database=this.database, schema=this.schema,
@@ -489,10 +501,9 @@ select * from final
 {#- int_predictive_fits' post-hook: drop the last checkpoint its fit wrote (the
     fit drops the earlier ones as it goes); nothing on engines without checkpoints. -#}
 {% macro drop_predictive_fit_checkpoint() -%}
-    {%- set every = predictive_fit_checkpoint_every() | int -%}
-    {%- set iterations = var('predictive_iterations') | int -%}
-    {%- if every > 0 and iterations > every -%}
-        drop table if exists {{ predictive_fit_checkpoint(((iterations - 1) // every) * every) }}
+    {%- set stops = predictive_fit_checkpoint_steps(var('predictive_iterations') | int) -%}
+    {%- if stops -%}
+        drop table if exists {{ predictive_fit_checkpoint(stops | last) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -501,10 +512,7 @@ select * from final
     and each of its checkpoint statements start with them. -#}
 {% macro predictive_fit_start_ctes(matrix_relation, slots) -%}
     {%- set columns = [0] + slots -%}
-    {%- set xs = ['1.0'] -%}
-    {%- for slot in slots -%}
-        {%- do xs.append('x_' ~ slot) -%}
-    {%- endfor %}
+    {%- set xs = predictive_fit_terms(slots, '1.0', 'x_') %}
     matrix as (
 
         select * from {{ matrix_relation }}
@@ -604,11 +612,10 @@ select * from final
     the previous checkpoint and is written to the next; the previous one is
     dropped as soon as the next exists. -#}
 {% macro predictive_fit_checkpoints(matrix_relation, iterations, slots) -%}
-    {%- set every = predictive_fit_checkpoint_every() | int -%}
     {%- set chain = {'start': 0, 'checkpoint': none} -%}
     {#- Not in a unit test: its inputs are fixtures inside the one statement. -#}
-    {%- if every > 0 and execute and flags.WHICH in ('run', 'build') and model.resource_type != 'unit_test' -%}
-        {%- for stop in range(every, iterations, every) -%}
+    {%- if execute and flags.WHICH in ('run', 'build') and model.resource_type != 'unit_test' -%}
+        {%- for stop in predictive_fit_checkpoint_steps(iterations) -%}
             {%- set checkpoint = predictive_fit_checkpoint(stop) -%}
             {%- set resume = '' if chain['checkpoint'] is none else
                 'step_' ~ chain['start'] ~ ' as (select * from ' ~ chain['checkpoint'] ~ '),' -%}

@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items):
     The two workers take whole files (--dist loadfile) in this order
     (--no-loadscope-reorder), so the longest files start at once and the
     workers finish together. xdist's own order (files with the most tests
-    first) left the 30-day backfill test to run alone at the end.
+    first) leaves the files with one or two long tests to the end, one worker idle.
     """
     def rank(item):
         name = item.path.name

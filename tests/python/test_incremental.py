@@ -89,8 +89,8 @@ def built_in_batches(batches, tmp_path_factory):
 
 def copy_of(database, tmp_path) -> Runner:
     """A runner over a private copy of a warehouse file (dbt's target folder starts empty: a full parse)."""
-    shutil.copy(database, tmp_path / "incremental.duckdb")
     assert not database.with_suffix(".duckdb.wal").exists()  # the runner closed it checkpointed
+    shutil.copy(database, tmp_path / "incremental.duckdb")
     return Runner(PROJECT_DIR, tmp_path / "incremental.duckdb", tmp_path / "r1")
 
 
