@@ -111,27 +111,18 @@ top_reasons as (
 
 ),
 
--- The dates scored: a date with no lead has no score to give a last activity.
-scoring_dates as (
-
-    select distinct as_of from leads
-
-),
-
--- Per date, not per lead: joining every activity row to the leads built a
--- lead-sized hash table; the join to the scores below keeps the leads that
--- exist on each date.
 last_activity as (
 
     select
-        scoring_dates.as_of,
+        leads.as_of,
         daily_activity.scoring_model,
         daily_activity.lead_id,
         max(daily_activity.last_occurred_at) as last_activity_at
     from daily_activity
-    cross join scoring_dates
-    where daily_activity.activity_on <= scoring_dates.as_of
-    group by scoring_dates.as_of, daily_activity.scoring_model, daily_activity.lead_id
+    inner join leads
+        on daily_activity.lead_id = leads.lead_id
+            and daily_activity.activity_on <= leads.as_of
+    group by leads.as_of, daily_activity.scoring_model, daily_activity.lead_id
 
 ),
 
